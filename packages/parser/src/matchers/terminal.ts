@@ -1,0 +1,116 @@
+/**
+ * What the runner prints to its console (spec §2.7): the `Terminal` trace source
+ * (`WRITE LINE:` / `WRITE ERROR:`), and the same text when it reaches us without a trace
+ * header (journald, container stdout, pasted console output). These are the runner's most
+ * stable, user-facing statements, and often its own conclusion about what went wrong.
+ */
+import type { FileContext } from '../context.js';
+import type { RunlogEvent } from '../events.js';
+import { consoleTimestampLength } from '../header.js';
+import type { LogRecord } from '../records.js';
+import { after, between, leadingInt, stripPeriod } from '../text.js';
+
+type Channel = 'line' | 'error' | 'console';
+
+/** Splits `WRITE LINE: text` / `WRITE ERROR: text` / `WRITE: text`. */
+function splitTerminal(message: string): { channel: Channel; text: string } | null {
+  let t = after(message, 'WRITE LINE: ');
+  if (t !== null) return { channel: 'line', text: t };
+  if (message === 'WRITE LINE:' || message === 'WRITE LINE: ') return { channel: 'line', text: '' };
+  t = after(message, 'WRITE ERROR: ');
+  if (t !== null) return { channel: 'error', text: t };
+  t = after(message, 'WRITE: ');
+  if (t !== null) return { channel: 'line', text: t };
+  return null;
+}
+
+export function matchTerminal(r: LogRecord, ctx: FileContext): RunlogEvent | null {
+  const split = splitTerminal(r.message);
+  if (split === null) return null; // READ LINE, WRITE ERROR (exception): fall through to the generic path
+  return matchConsoleText(r, ctx, split.channel, split.text);
+}
+
+export function matchConsole(r: LogRecord, ctx: FileContext): RunlogEvent | null {
+  return matchConsoleText(r, ctx, 'console', r.message);
+}
+
+function matchConsoleText(r: LogRecord, ctx: FileContext, channel: Channel, raw: string): RunlogEvent {
+  const tsLen = consoleTimestampLength(raw);
+  const text = tsLen > 0 ? raw.slice(tsLen) : raw;
+
+  // "<ts>: Runner connect error: <reason>. Retrying until reconnected." (Agent connect error, for the agent)
+  const connectError = afterEither(text, 'Runner connect error: ', 'Agent connect error: ');
+  if (connectError !== null) {
+    const cut = connectError.lastIndexOf('. Retrying until reconnected');
+    return ctx.make('connection.lost', r, { reason: cut >= 0 ? connectError.slice(0, cut) : stripPeriod(connectError) });
+  }
+  if (text.startsWith('Runner reconnected') || text.startsWith('Agent reconnected')) {
+    return ctx.make('connection.restored', r, {});
+  }
+  if (text === 'Listening for Jobs') return ctx.make('runner.listening', r, {});
+  const version = between(text, "Current runner version: '", "'") ?? between(text, "Current agent version: '", "'");
+  if (version !== null) return ctx.make('runner.version', r, { version });
+  const running = after(text, 'Running job: ');
+  if (running !== null) {
+    const jobId = ctx.lastJobId;
+    if (jobId !== null) ctx.jobNames.set(jobId, running);
+    return ctx.make('job.started', r, { jobId, name: running });
+  }
+  if (text.startsWith('Job ') && text.includes(' completed with result: ')) {
+    const at = text.lastIndexOf(' completed with result: ');
+    const name = text.slice(4, at);
+    const result = text.slice(at + 24).trim();
+    const prev = ctx.lastCompletion;
+    // The console echo of a completion the dispatcher already logged is not a second completion.
+    if (prev !== null && prev.result === result && r.line - prev.line <= 3) {
+      return ctx.make('terminal.line', r, { message: text });
+    }
+    let jobId: string | null = null;
+    for (const [id, n] of ctx.jobNames) if (n === name) jobId = id;
+    return ctx.make('job.completed', r, { jobId, name, result });
+  }
+  if (text.startsWith('A session for this runner already exists') || text.startsWith('A session for this agent already exists')) {
+    return ctx.make('session.conflict', r, { final: false });
+  }
+  if (text.startsWith('Stop retry on SessionConflictException')) return ctx.make('session.conflict', r, { final: true });
+  const failedSession = afterEither(text, 'Failed to create session. ', 'Failed to create a session. ');
+  if (failedSession !== null) return ctx.make('session.failed', r, { message: failedSession });
+  const updateFailed = after(text, 'Runner update failed: ');
+  if (updateFailed !== null) return ctx.make('update.failed', r, { message: updateFailed });
+  if (text.startsWith('Runner will exit shortly for update') || text.startsWith('Runner update in progress')) {
+    return ctx.make('update.applying', r, {});
+  }
+  // RunnerService.js (the systemd host) reports the listener's exit code on its console.
+  const exited = after(text, 'Runner listener exited with error code ');
+  if (exited !== null) {
+    const code = leadingInt(exited);
+    if (code !== null) return ctx.make('runner.exited', r, { code, cancelled: false });
+  }
+  const agentExited = after(text, 'Agent listener exited with error code ');
+  if (agentExited !== null) {
+    const code = leadingInt(agentExited);
+    if (code !== null) return ctx.make('runner.exited', r, { code, cancelled: false });
+  }
+  if (channel === 'error' || looksLikeConsoleError(text)) return ctx.make('terminal.error', r, { message: text });
+  return ctx.make('terminal.line', r, { message: text });
+}
+
+/** Console output without a level: the runner's error statements have recognisable openings. */
+function looksLikeConsoleError(text: string): boolean {
+  return (
+    text.startsWith('An error occurred: ') ||
+    text.startsWith('An error occured: ') ||
+    text.startsWith('Error: ') ||
+    text.startsWith('Failed to ') ||
+    text.startsWith('Http response code: ') ||
+    text.startsWith('The runner no longer exists') ||
+    text.startsWith('The agent no longer exists') ||
+    text.startsWith('Runner is not configured') ||
+    text.startsWith('Stopping the runner after') ||
+    text.includes('is deprecated and cannot receive messages')
+  );
+}
+
+function afterEither(text: string, a: string, b: string): string | null {
+  return after(text, a) ?? after(text, b);
+}
