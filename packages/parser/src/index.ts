@@ -18,3 +18,4 @@ export { LineDecoder, DEFAULT_MAX_LINE_BYTES, type DecodeStats, type TextEncodin
 export { RunlogInputError, type DiagWarning, type InputErrorCode } from './errors.js';
 export { DEFAULT_LIMITS, type InputLimits } from './inputs.js';
 export { JobLinker } from './correlate.js';
+export { parseFiles, type InMemoryFile } from './parse-files.js';

@@ -1,0 +1,33 @@
+/**
+ * The CLI is the single error boundary (as in changesets): expected failures become one
+ * line on stderr and exit code 2; anything else is an internal error, reported without a
+ * stack trace unless RUNLOG_DEBUG is set.
+ */
+import { RunlogInputError } from '@runlog/parser';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+/** A usage or input problem the user can fix: printed as `runlog: <message>`. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function describeError(err: unknown, debug: boolean): string {
+  if (err instanceof RunlogInputError) return `runlog: cannot read ${err.path}: ${err.reason}`;
+  if (err instanceof UsageError) return `runlog: ${err.message}`;
+  if (isBrokenPipe(err)) return '';
+  const message = err instanceof Error ? err.message : String(err);
+  if (debug && err instanceof Error && err.stack) return `runlog: internal error: ${err.stack}`;
+  return `runlog: internal error: ${oneLine(message)} (this is a bug in runlog; please report it, with RUNLOG_DEBUG=1 for details)`;
+}
+
+/** `runlog events ... | head` closes stdout early: not an error worth a message. */
+export function isBrokenPipe(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'EPIPE';
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').slice(0, 500);
+}

@@ -1,0 +1,14 @@
+/**
+ * Message templates: `{{name}}` placeholders filled from a finding's data. As in ESLint, an
+ * unknown placeholder is left as written, so a template/data mismatch is visible in tests.
+ */
+export function interpolate(template: string, data: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (whole, name: string) =>
+    Object.prototype.hasOwnProperty.call(data, name) ? String(data[name]) : whole,
+  );
+}
+
+/** Placeholder names a template uses. */
+export function placeholders(template: string): string[] {
+  return [...template.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!);
+}
