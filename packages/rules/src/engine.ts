@@ -7,6 +7,7 @@
 import type { EventKind, RunlogEvent } from '@runlog/parser';
 import { FactsCollector, JobsCollector, type JobSummary, type RunnerFacts } from './facts.js';
 import { interpolate } from './interpolate.js';
+import { isBenignNoise } from './noise.js';
 import { isProblem, TailCollector, type UnrecognizedPattern } from './tail.js';
 import type { FileSpan, Finding, ReportDescriptor, RuleContext, RuleModule } from './types.js';
 import { WorkingCollector, type WorkingSummary } from './working.js';
@@ -96,7 +97,7 @@ export class Engine {
         }
       }
     }
-    if (isProblem(e)) {
+    if (isProblem(e) && !isBenignNoise(e)) {
       this.pendingTail.push(e);
       if (this.pendingTail.length > TAIL_WINDOW) this.commitTail(this.pendingTail.shift()!);
     }

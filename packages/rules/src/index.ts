@@ -46,3 +46,4 @@ export { classifyText, classifyEvent, type FailureClass } from './classify.js';
 export { versionStanding, compareVersions, RUNNER_RELEASES, UPDATE_POLICY_DAYS, type VersionStanding } from './versions/index.js';
 export { interpolate } from './interpolate.js';
 export { RuleTester, log, eventsOf, findingsOf, type RuleTests, type ValidCase, type InvalidCase, type ExpectedFinding } from './testing/rule-tester.js';
+export { renderRuleDoc } from './docs.js';
