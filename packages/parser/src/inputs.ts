@@ -4,7 +4,7 @@
  * Archives are read in memory and never extracted: entry names are only labels here, so a
  * hostile name such as `../../etc/passwd` cannot reach the file system.
  */
-import { createReadStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import fg from 'fast-glob';
@@ -281,9 +281,10 @@ function joinPath(dir: string, rel: string): string {
 }
 
 async function openFile(path: string): Promise<Readable> {
-  // Open first so that permission errors surface here, naming the file.
+  // Open first so that permission errors surface here, naming the file; the stream owns the
+  // handle from then on and closes it.
   const fh = await fsp.open(path, 'r');
-  return createReadStream('', { fd: fh.fd, highWaterMark: 256 * 1024, autoClose: true });
+  return fh.createReadStream({ highWaterMark: 256 * 1024, autoClose: true });
 }
 
 /**

@@ -1,11 +1,23 @@
-// Writes rules/<id>/<id>.md for every rule from its meta. Run `pnpm docs:rules` after
-// editing a rule's meta; the docs test fails when a page is out of date.
-import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { RULES, renderRuleDoc } from '../dist/index.js';
+// Writes src/rules/<id>/<id>.md for every rule folder from the rule's meta (built dist).
+// Run `pnpm --filter @runlog/rules docs:rules` after `tsc -b` whenever a rule's meta changes;
+// the catalog test fails when a page is out of date.
+import { readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { renderRuleDoc } from '../dist/docs.js';
 
-for (const rule of RULES) {
-  const target = fileURLToPath(new URL(`../src/rules/${rule.meta.id}/${rule.meta.id}.md`, import.meta.url));
-  writeFileSync(target, renderRuleDoc(rule.meta));
+const src = fileURLToPath(new URL('../src/rules/', import.meta.url));
+const dist = fileURLToPath(new URL('../dist/rules/', import.meta.url));
+let n = 0;
+for (const entry of readdirSync(src, { withFileTypes: true })) {
+  if (!entry.isDirectory()) continue;
+  const id = entry.name;
+  const built = `${dist}${id}/${id}.js`;
+  if (!existsSync(built)) {
+    console.error(`skipped ${id}: ${built} is not built (run tsc -b)`);
+    continue;
+  }
+  const rule = (await import(pathToFileURL(built).href)).default;
+  writeFileSync(`${src}${id}/${id}.md`, renderRuleDoc(rule.meta));
+  n++;
 }
-console.log(`wrote ${RULES.length} rule pages`);
+console.log(`wrote ${n} rule pages`);

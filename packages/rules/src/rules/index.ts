@@ -3,8 +3,38 @@
  * each folder under rules/ is listed here and that every cause id has a rule.
  */
 import type { RuleModule } from '../types.js';
+import brokerMigration from './broker-migration/broker-migration.js';
+import brokerSessionNotFound from './broker-session-not-found/broker-session-not-found.js';
+import clockSkew from './clock-skew/clock-skew.js';
+import connectionTimeout from './connection-timeout/connection-timeout.js';
+import dnsOrNetworkUnreachable from './dns-or-network-unreachable/dns-or-network-unreachable.js';
+import oauthRegistrationNotFound from './oauth-registration-not-found/oauth-registration-not-found.js';
+import proxyError from './proxy-error/proxy-error.js';
+import runnerConfigRefreshed from './runner-config-refreshed/runner-config-refreshed.js';
+import runnerDeletedOnServer from './runner-deleted-on-server/runner-deleted-on-server.js';
+import runnerGroupNotFound from './runner-group-not-found/runner-group-not-found.js';
+import runnerVersionDeprecated from './runner-version-deprecated/runner-version-deprecated.js';
+import runnerVersionOutdated from './runner-version-outdated/runner-version-outdated.js';
+import serviceUnavailable from './service-unavailable/service-unavailable.js';
 import sessionConflict from './session-conflict/session-conflict.js';
+import tlsCertificateError from './tls-certificate-error/tls-certificate-error.js';
+import tokenExpiredOrUnauthorized from './token-expired-or-unauthorized/token-expired-or-unauthorized.js';
 
 export const RULES = [
+  brokerMigration,
+  brokerSessionNotFound,
+  clockSkew,
+  connectionTimeout,
+  dnsOrNetworkUnreachable,
+  oauthRegistrationNotFound,
+  proxyError,
+  runnerConfigRefreshed,
+  runnerDeletedOnServer,
+  runnerGroupNotFound,
+  runnerVersionDeprecated,
+  runnerVersionOutdated,
+  serviceUnavailable,
   sessionConflict,
+  tlsCertificateError,
+  tokenExpiredOrUnauthorized,
 ] as const satisfies readonly RuleModule[];

@@ -1,0 +1,245 @@
+/**
+ * The runner↔service link, shared by the connectivity rules (service-unavailable,
+ * dns-or-network-unreachable, connection-timeout, tls-certificate-error, proxy-error).
+ *
+ * Each rule instantiates a `LinkFailures` tracker: it classifies every Listener-side failure
+ * (HTTP retries, exceptions, `Runner connect error`, config-time attempts), keeps evidence and
+ * episodes per failure class, and at the end hands the rule the classes it claims. Which rule
+ * claims a class can depend on the whole log (spec F23: a DNS or connect failure is a proxy
+ * problem when a proxy is configured), which is why the decision waits for `end`.
+ */
+import type { RunlogEvent } from '@runlog/parser';
+import { classifyEvent, isConnectivitySuccess, type FailureClass } from './classify.js';
+import { Occurrences, mergeSummaries, type OccurrenceSummary } from './evidence.js';
+import { Episodes } from './temporal.js';
+import type { Confidence, Episode, RuleContext, RuleListeners, Severity } from './types.js';
+
+const TRACKED: readonly FailureClass[] = ['tls-certificate', 'tls-handshake', 'dns', 'refused', 'premature-close', 'timeout', 'proxy', 'service'];
+
+interface ClassState {
+  occurrences: Occurrences;
+  episodes: Episodes;
+  /** Failures the runner logged at ERR, or its `Runner connect error` statements. */
+  serious: number;
+  statements: number;
+  /** Distinct short descriptions (`ServiceUnavailable`, `Socket Error: HostNotFound`, ...). */
+  labels: Set<string>;
+  hosts: Set<string>;
+}
+
+export interface LinkSummary {
+  summary: OccurrenceSummary;
+  episodes: Episode[];
+  classes: FailureClass[];
+  count: number;
+  serious: number;
+  /** The runner's own `Runner connect error` lines are among the evidence. */
+  conclusive: boolean;
+  ongoing: boolean;
+  configTime: boolean;
+  /** Seconds of failure across episodes. */
+  failingSeconds: number;
+  /** Distinct statuses / reasons / exception types, for messages. */
+  labels: string[];
+  /** Hosts named by the failing requests. */
+  hosts: string[];
+}
+
+/** Listener-side processes: the Worker's network problems belong to the job rules. */
+function listenerSide(e: RunlogEvent): boolean {
+  return e.process !== 'worker' && e.process !== 'selfupdate' && e.process !== 'check';
+}
+
+const CONFIG_TIME = ['Failed to get tenant credentials', 'Failed to get JIT runner token', 'Failed to connect.', 'Catch exception during test agent connection'];
+
+export class LinkFailures {
+  private readonly states = new Map<FailureClass, ClassState>();
+  private readonly context: Occurrences;
+  private configTime = false;
+  private proxyEvent: RunlogEvent | null = null;
+
+  constructor(private readonly ctx: Pick<RuleContext<string>, 'explain'>) {
+    this.context = new Occurrences(ctx, 0, 0, 3);
+  }
+
+  listeners(): RuleListeners {
+    const fail = (e: RunlogEvent): void => this.fail(e);
+    const ok = (e: RunlogEvent): void => {
+      for (const s of this.states.values()) s.episodes.ok(e);
+    };
+    return {
+      exception: fail,
+      'connection.lost': fail,
+      'job.acquire_error': fail,
+      'terminal.error': fail,
+      'http.failure': fail,
+      'http.timeout': fail,
+      unrecognized: (e) => {
+        if (CONFIG_TIME.some((t) => e.text.startsWith(t))) {
+          this.configTime = true;
+          this.context.context(e);
+          return;
+        }
+        fail(e);
+      },
+      'update.download_failed': (e) => {
+        if (e.timeoutSeconds !== null) this.record('timeout', e, false);
+      },
+      'runner.proxy': (e) => {
+        if (e.url !== null) this.proxyEvent = e;
+      },
+      'session.created': ok,
+      'connection.restored': ok,
+      'message.received': ok,
+      'job.renewed': ok,
+      'poll.heartbeat': ok,
+      'job.received': ok,
+      'broker.migration': ok,
+      'job.status': ok,
+      'http.success': ok,
+    };
+  }
+
+  private fail(e: RunlogEvent): void {
+    if (!listenerSide(e)) return;
+    if (isConnectivitySuccess(e)) return;
+    const cls = classifyEvent(e);
+    if (cls === null || !TRACKED.includes(cls)) return;
+    // A 5xx retried by the HTTP layer is one failure with several attempts: count them all,
+    // but only the final ERR (or the runner's own statement) makes it serious.
+    const serious = e.level === 'ERR' || e.kind === 'connection.lost';
+    this.record(cls, e, serious);
+  }
+
+  private record(cls: FailureClass, e: RunlogEvent, serious: boolean): void {
+    let s = this.states.get(cls);
+    if (s === undefined) {
+      s = { occurrences: new Occurrences(this.ctx), episodes: new Episodes(), serious: 0, statements: 0, labels: new Set(), hosts: new Set() };
+      this.states.set(cls, s);
+    }
+    s.occurrences.add(e);
+    s.episodes.fail(e);
+    if (serious) s.serious++;
+    if (e.kind === 'connection.lost') s.statements++;
+    const label = labelOf(e);
+    if (label !== null && s.labels.size < 6) s.labels.add(label);
+    const host = hostOf(e);
+    if (host !== null && s.hosts.size < 6) s.hosts.add(host);
+  }
+
+  /** The failures of the classes a rule claims, merged; null when there were none. */
+  claim(classes: readonly FailureClass[]): LinkSummary | null {
+    const present = classes.filter((c) => this.states.has(c));
+    if (present.length === 0) return null;
+    const states = present.map((c) => this.states.get(c)!);
+    const summary = mergeSummaries(...states.map((s) => s.occurrences.summary()), this.context.summary());
+    if (summary === null) return null;
+    const episodes = mergeEpisodes(states.map((s) => s.episodes.finish()));
+    const count = states.reduce((n, s) => n + s.occurrences.count, 0);
+    return {
+      summary,
+      episodes,
+      classes: present,
+      count,
+      serious: states.reduce((n, s) => n + s.serious, 0),
+      conclusive: states.some((s) => s.statements > 0),
+      ongoing: episodes.at(-1)?.outcome === 'ongoing',
+      configTime: this.configTime,
+      failingSeconds: episodes.reduce((n, ep) => n + (ep.durationSeconds ?? 0), 0),
+      labels: [...new Set(states.flatMap((st) => [...st.labels]))].sort(),
+      hosts: [...new Set(states.flatMap((st) => [...st.hosts]))].sort(),
+    };
+  }
+
+  /** The proxy line, as context evidence, when one was configured. */
+  proxyEvidence(): RunlogEvent | null {
+    return this.proxyEvent;
+  }
+}
+
+function labelOf(e: RunlogEvent): string | null {
+  switch (e.kind) {
+    case 'http.failure':
+      return e.statusText ?? (e.reason === null ? null : e.reason.slice(0, 80));
+    case 'http.timeout':
+      return `timed out after ${e.seconds} s`;
+    case 'exception': {
+      const inner = e.inner.at(-1);
+      const pick = inner ?? e;
+      return `${pick.type.slice(pick.type.lastIndexOf('.') + 1)}: ${pick.message.slice(0, 100)}`;
+    }
+    case 'connection.lost':
+      return e.reason.slice(0, 100);
+    default:
+      return null;
+  }
+}
+
+/** The host of a failing request, or the `(host:443)` an OS error names. */
+function hostOf(e: RunlogEvent): string | null {
+  let text: string | null = null;
+  if (e.kind === 'http.failure' || e.kind === 'http.timeout') text = e.url;
+  else if (e.kind === 'connection.lost') text = e.reason;
+  else if (e.kind === 'exception') text = [e.message, ...e.inner.map((i) => i.message)].join(' ');
+  if (text === null) return null;
+  const url = /https?:\/\/([A-Za-z0-9.-]+)/.exec(text);
+  if (url !== null) return url[1]!.toLowerCase();
+  const paren = /\(([A-Za-z0-9.-]+\.[A-Za-z]{2,}):\d+\)/.exec(text);
+  return paren === null ? null : paren[1]!.toLowerCase();
+}
+
+/** Union of overlapping episodes from several classes, in time order. */
+function mergeEpisodes(lists: Episode[][]): Episode[] {
+  const all = lists.flat().sort((a, b) => cmp(a.start, b.start));
+  const out: Episode[] = [];
+  for (const ep of all) {
+    const last = out.at(-1);
+    if (last !== undefined && last.end !== null && ep.start !== null && ep.start <= last.end) {
+      last.count += ep.count;
+      if (ep.end !== null && ep.end > last.end) {
+        last.end = ep.end;
+        last.outcome = ep.outcome;
+      } else if (ep.outcome === 'ongoing') {
+        last.outcome = 'ongoing';
+      }
+      last.durationSeconds = last.start === null || last.end === null ? null : Math.round((Date.parse(last.end) - Date.parse(last.start)) / 1000);
+      continue;
+    }
+    out.push({ ...ep });
+  }
+  return out;
+}
+
+function cmp(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? -1 : 1;
+}
+
+/**
+ * Severity of a link problem: an error when it was still failing where the log ends (or broke
+ * configuration), a warning when it recovered by itself, info for a lone retried blip.
+ */
+export function linkSeverity(s: LinkSummary): Severity {
+  const substantial = s.count >= 3 || s.serious > 0 || s.conclusive;
+  if (s.configTime) return 'error';
+  if (s.ongoing && (substantial || s.count >= 2)) return 'error';
+  if (substantial || s.ongoing) return 'warning';
+  return 'info';
+}
+
+export function linkConfidence(s: LinkSummary, what: string): Confidence {
+  if (s.count >= 3 || s.conclusive) return { level: 'high', reason: `${s.count} ${what} failure(s)${s.conclusive ? ', and the runner reported the connection error itself' : ''}` };
+  if (s.count === 2 || s.serious > 0) return { level: 'medium', reason: `${s.count} ${what} failure(s)` };
+  return { level: 'low', reason: `a single ${what} failure` };
+}
+
+/** Words for the outcome of the last episode. */
+export function outcomeText(s: LinkSummary): string {
+  const last = s.episodes.at(-1);
+  if (last === undefined) return 'outcome unknown';
+  if (last.outcome === 'recovered') return 'it recovered by itself';
+  if (last.outcome === 'ongoing') return 'it was still failing where the log ends';
+  return 'the log shows no recovery';
+}
