@@ -3,7 +3,9 @@
  * code instead of exiting, so tests can call it.
  */
 import yargs from 'yargs';
+import { analyzeCommand } from './commands/analyze.js';
 import { eventsCommand } from './commands/events.js';
+import { explainCommand, rulesCommand } from './commands/rules.js';
 import { describeError, EXIT_USAGE, isBrokenPipe } from './errors.js';
 import type { CliIO } from './io.js';
 
@@ -23,8 +25,11 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const parser = yargs([...argv])
     .scriptName('runlog')
     .usage('$0 <command> [options]\n\nExplains why a GitHub Actions self-hosted runner misbehaves, from its _diag logs.')
+    .command(analyzeCommand(io, setExit))
     .command(eventsCommand(io, setExit))
-    .demandCommand(1, 'Name a command: runlog events <paths..>')
+    .command(rulesCommand(io, setExit))
+    .command(explainCommand(io, setExit))
+    .demandCommand(1, 'Name a command: runlog analyze <paths..> (or events, rules, explain)')
     .strict()
     .recommendCommands()
     .epilogue(EXIT_CODES_HELP)

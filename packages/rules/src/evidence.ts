@@ -18,7 +18,9 @@ export function excerptOf(e: RunlogEvent): string {
     const level = e.level === 'ERR' ? 'ERR ' : e.level === 'OTHER' ? '' : e.level;
     text = `[${time}${level} ${e.component}] ${e.text}`.replace('[ ', '[');
   }
-  return text.length > MAX_EXCERPT ? `${text.slice(0, MAX_EXCERPT - 1)}…` : text;
+  // Long lines (URLs with query strings) keep their head and their tail, where the status
+  // or the reason usually is.
+  return text.length > MAX_EXCERPT ? `${text.slice(0, MAX_EXCERPT - 161)} … ${text.slice(-158)}` : text;
 }
 
 export function evidenceOf(e: RunlogEvent, role: Evidence['role'] = 'trigger'): Evidence {

@@ -87,6 +87,10 @@ export class FactsCollector {
       case 'runner.flow':
         f.flow = e.flow;
         break;
+      case 'message.received':
+        // Only the v1 message queue logs received messages (spec §1.6).
+        f.flow ??= 'v1';
+        break;
       case 'runner.proxy':
         f.proxy = e.url;
         break;
