@@ -79,6 +79,17 @@ const FILE_EXTENSIONS = new Set([
   'png', 'svg', 'deb', 'rpm', 'msi', 'pkg', 'dmg', 'nupkg', 'whl', 'proto',
 ]);
 
+/** Top-level domains common enough to trust a two-label name (`acme.com`) as a host. */
+const COMMON_TLDS = new Set([
+  'com', 'net', 'org', 'io', 'dev', 'app', 'ai', 'co', 'cloud', 'tech', 'info', 'biz', 'me', 'xyz', 'site', 'online', 'cc', 'tv',
+  'edu', 'gov', 'mil', 'int', 'arpa', 'local', 'internal', 'corp', 'lan', 'home', 'intra', 'test', 'example', 'invalid', 'localdomain',
+  'us', 'uk', 'de', 'fr', 'jp', 'cn', 'in', 'au', 'ca', 'nl', 'se', 'no', 'fi', 'dk', 'ch', 'at', 'be', 'es', 'it', 'pl', 'ru', 'br',
+  'mx', 'kr', 'tw', 'sg', 'hk', 'nz', 'ie', 'il', 'za', 'eu', 'asia', 'cz', 'pt', 'gr', 'hu', 'ro', 'tr', 'ua', 'ar', 'cl', 'vn', 'id',
+]);
+
+/** Organisations whose repositories are public actions, kept so support can see which action failed. */
+const PUBLIC_ORGS = new Set(['actions', 'github', 'docker', 'azure', 'aws-actions', 'google-github-actions', 'hashicorp', 'microsoft']);
+
 /** Words too common to redact wherever they appear as a known name. */
 const COMMON_WORDS = new Set(['runner', 'runners', 'actions', 'github', 'default', 'build', 'test', 'main', 'self-hosted', 'linux', 'windows', 'macos', 'x64', 'arm64', 'work', 'home', 'user', 'root', 'admin']);
 
@@ -171,7 +182,7 @@ export class Redactor {
     t = this.replaceKnown(t);
     t = t.replace(IPV4, (v) => this.placeholder('ip', v));
     t = t.replace(IPV6, (v) => (isIpv6(v) ? this.placeholder('ip', v.toLowerCase()) : v));
-    t = t.replace(HOSTNAME, (v) => (isPublicHost(v) || FILE_EXTENSIONS.has(v.slice(v.lastIndexOf('.') + 1)) ? v : this.placeholder('host', v)));
+    t = t.replace(HOSTNAME, (v) => (looksLikeHost(v) ? this.placeholder('host', v) : v));
     return t;
   }
 
@@ -196,11 +207,12 @@ export class Redactor {
     const reserved = new Set(['orgs', 'enterprises', 'repos', 'users']);
     const lowerA = a.toLowerCase();
     if (reserved.has(lowerA) && b !== undefined) {
+      if (PUBLIC_ORGS.has(b.toLowerCase())) return whole;
       const org = this.placeholder('organization', b);
       if (lowerA === 'repos' && c !== undefined) return `${prefix}${a}/${org}/${this.placeholder('repository', c)}`;
       return `${prefix}${a}/${org}${c !== undefined ? `/${c}` : ''}`;
     }
-    if (['actions', 'apps', 'settings', 'login', 'features', 'marketplace', 'api', '_apis'].includes(lowerA)) return whole;
+    if (['apps', 'settings', 'login', 'features', 'marketplace', 'api', '_apis'].includes(lowerA) || PUBLIC_ORGS.has(lowerA)) return whole;
     const org = this.placeholder('organization', a);
     const repo = b === undefined ? '' : `/${this.placeholder('repository', b.replace(/\.git$/, ''))}${b.endsWith('.git') ? '.git' : ''}`;
     return `${prefix}${org}${repo}${c !== undefined ? `/${c}` : ''}`;
@@ -243,6 +255,16 @@ export class Redactor {
     }
     return p;
   }
+}
+
+/** A dotted lower-case name that is a host of the user's (not GitHub's, not a file name). */
+function looksLikeHost(v: string): boolean {
+  if (isPublicHost(v)) return false;
+  const labels = v.split('.');
+  const tld = labels[labels.length - 1]!;
+  if (FILE_EXTENSIONS.has(tld)) return false;
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-/.test(labels[0]!)) return false; // a GUID-named file
+  return labels.length >= 3 || COMMON_TLDS.has(tld);
 }
 
 function isPublicHost(host: string): boolean {
