@@ -57,6 +57,8 @@ export class LinkFailures {
   private readonly context: Occurrences;
   private configTime = false;
   private proxyEvent: RunlogEvent | null = null;
+  /** The last exception dumped, to classify the `Runner connect error` line that repeats its message. */
+  private lastException: { message: string; cls: FailureClass | null } | null = null;
 
   constructor(private readonly ctx: Pick<RuleContext<string>, 'explain'>) {
     this.context = new Occurrences(ctx, 0, 0, 3);
@@ -71,16 +73,13 @@ export class LinkFailures {
       exception: fail,
       'connection.lost': fail,
       'job.acquire_error': fail,
-      'terminal.error': fail,
+      'terminal.error': (e) => {
+        if (!this.configTimeLine(e, e.message)) fail(e);
+      },
       'http.failure': fail,
       'http.timeout': fail,
       unrecognized: (e) => {
-        if (CONFIG_TIME.some((t) => e.text.startsWith(t))) {
-          this.configTime = true;
-          this.context.context(e);
-          return;
-        }
-        fail(e);
+        if (!this.configTimeLine(e, e.text)) fail(e);
       },
       'update.download_failed': (e) => {
         if (e.timeoutSeconds !== null) this.record('timeout', e, false);
@@ -100,10 +99,26 @@ export class LinkFailures {
     };
   }
 
+  /** `Failed to get tenant credentials -- Attempt: 1` and kin: config.sh could not connect. */
+  private configTimeLine(e: RunlogEvent, text: string): boolean {
+    if (!CONFIG_TIME.some((t) => text.startsWith(t))) return false;
+    this.configTime = true;
+    this.context.context(e);
+    return true;
+  }
+
   private fail(e: RunlogEvent): void {
     if (!listenerSide(e)) return;
     if (isConnectivitySuccess(e)) return;
-    const cls = classifyEvent(e);
+    let cls = classifyEvent(e);
+    if (e.kind === 'exception') {
+      this.lastException = { message: e.message, cls };
+    } else if (e.kind === 'connection.lost' && this.lastException !== null && e.reason === this.lastException.message) {
+      // `Runner connect error: <ex.Message>` repeats the outer message of the exception just
+      // dumped, without its inner exception: the dump knows better (a NotTimeValid certificate
+      // behind "The SSL connection could not be established" is the clock, not TLS).
+      cls = this.lastException.cls;
+    }
     if (cls === null || !TRACKED.includes(cls)) return;
     // A 5xx retried by the HTTP layer is one failure with several attempts: count them all,
     // but only the final ERR (or the runner's own statement) makes it serious.

@@ -183,10 +183,17 @@ export function formatDuration(totalSeconds: number): string {
   const h = Math.floor((s % 86400) / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
-  const parts: string[] = [];
-  if (d > 0) parts.push(`${d}d`);
-  if (h > 0) parts.push(`${h}h`);
-  if (m > 0) parts.push(`${m}m`);
-  if (sec > 0 || parts.length === 0) parts.push(`${sec}s`);
-  return parts.slice(0, 2).join(' ');
+  // The largest unit and the one below it: `19d 0h`, `2h 5m`, `47s`.
+  const units: [number, string][] = [
+    [d, 'd'],
+    [h, 'h'],
+    [m, 'm'],
+    [sec, 's'],
+  ];
+  const first = units.findIndex(([n]) => n > 0);
+  if (first < 0) return '0s';
+  const parts = [`${units[first]![0]}${units[first]![1]}`];
+  const next = units[first + 1];
+  if (next !== undefined && (next[0] > 0 || first < 2)) parts.push(`${next[0]}${next[1]}`);
+  return parts.join(' ');
 }

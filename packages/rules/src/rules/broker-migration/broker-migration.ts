@@ -11,7 +11,6 @@ const MIGRATION_TROUBLE = [
   'Exception when creating session with migrated settings',
   'Migrated settings retry',
   'Reached maximum retry attempts for migrated settings',
-  'Falling back to original .runner settings',
   'Token Claim mismatch between two issuers',
   'Failed to fetch and check OAuth token claims',
   'Failed to update runner',
@@ -22,6 +21,12 @@ const MIGRATION_TROUBLE = [
   'Runner qualified id',
   'Invalid service type',
 ];
+
+/**
+ * Logged at every start of v2.324.0+ when there are no migrated settings ("Failed to load migrated
+ * settings: No migrated configuration found." comes first): only context after a failed attempt.
+ */
+const FALLBACK = 'Falling back to original .runner settings';
 
 /** A v1 listener polled the broker after a BrokerMigration redirect (spec F51). */
 function namesBroker(text: string): boolean {
@@ -74,6 +79,10 @@ export default createRule({
 
     const checkText = (e: RunlogEvent): void => {
       const text = failureText(e) ?? e.text;
+      if (text.includes(FALLBACK)) {
+        if (!trouble.empty) trouble.context(e);
+        return;
+      }
       const sign = MIGRATION_TROUBLE.find((t) => text.includes(t));
       if (sign !== undefined) {
         trouble.add(e);

@@ -8,6 +8,8 @@ import { Episodes, episodeSummary } from '../../temporal.js';
 import { createRule } from '../../types.js';
 
 const SESSION_TYPES = ['TaskAgentSessionExpiredException', 'RunnerSessionInvalid', 'SessionExpiredException'];
+/** The broker also answers 404 when the runner itself is gone; the exception then says so (F03/F04). */
+const RUNNER_GONE_TYPES = ['RunnerNotFoundException', 'TaskAgentNotFoundException'];
 
 /** A GET for messages: the v1 `.../messages?sessionId=` or the broker's `/message?sessionId=`. */
 function isMessagePoll(url: string | null): boolean {
@@ -48,6 +50,8 @@ export default createRule({
     const episodes = new Episodes();
     let how: string | null = null;
     let recovered = false;
+    let polls404 = 0;
+    let runnerGone = false;
     const hit = (e: RunlogEvent, description: string): void => {
       hits.add(e);
       episodes.fail(e);
@@ -55,11 +59,16 @@ export default createRule({
     };
     return {
       'http.failure'(e) {
-        if (e.status === 404 && e.method === 'GET' && isMessagePoll(e.url)) hit(e, 'HTTP 404 on the message poll');
+        if (e.status === 404 && e.method === 'GET' && isMessagePoll(e.url)) {
+          polls404++;
+          hit(e, 'HTTP 404 on the message poll');
+        }
       },
       exception(e) {
         const text = failureText(e) ?? '';
-        const type = [e.type, ...e.inner.map((i) => i.type)].find((t) => SESSION_TYPES.some((s) => t.endsWith(s)));
+        const types = [e.type, ...e.inner.map((i) => i.type)];
+        if (types.some((t) => RUNNER_GONE_TYPES.some((g) => t.endsWith(g)))) runnerGone = true;
+        const type = types.find((t) => SESSION_TYPES.some((s) => t.endsWith(s)));
         if (type !== undefined) hit(e, type.slice(type.lastIndexOf('.') + 1));
         else if (/Failed to get job message/i.test(text) && /NotFound/i.test(text)) hit(e, 'the broker answered NotFound');
       },
@@ -85,6 +94,8 @@ export default createRule({
         if (s === null || hits.count === 0) {
           return;
         }
+        // 404s on the poll that the runner explained as "runner not found": runner-deleted-on-server.
+        if (runnerGone && hits.count === polls404) return;
         const eps = episodes.finish();
         const { ongoing } = episodeSummary(eps);
         context.report({

@@ -5,6 +5,8 @@ import { Occurrences } from '../../evidence.js';
 import { createRule } from '../../types.js';
 
 const DAY_MS = 86_400_000;
+/** A session failure this soon after a refresh step is "right after" it. */
+const AFTER_MS = 10 * 60_000;
 
 export default createRule({
   meta: {
@@ -15,6 +17,8 @@ export default createRule({
     severity: 'info',
     messages: {
       refreshed: 'The service refreshed the runner\'s configuration and the runner restarted its session: {{count}} refresh step(s) from {{first}} to {{last}}. This is benign unless it repeats.',
+      followedByFailure:
+        'The service refreshed the runner\'s configuration ({{first}} to {{last}}) and creating a session failed right after: the refreshed settings or credentials may not work (see broker-migration).',
       repeating:
         'The service refreshed the runner\'s configuration {{cycles}} times within a day ({{first}} to {{last}}), and each time the runner restarted its session: a refresh loop.{{failure}}',
     },
@@ -38,13 +42,17 @@ export default createRule({
     const steps = new Occurrences(context);
     const cycleTimes: number[] = [];
     let failedAfter = false;
+    let lastStepMs: number | null = null;
     return {
       'config.refreshed'(e) {
         steps.add(e);
+        if (e.time !== null) lastStepMs = Date.parse(e.time);
         if (e.stage.startsWith('received') && e.time !== null) cycleTimes.push(Date.parse(e.time));
       },
-      'session.failed'() {
-        if (steps.count > 0) failedAfter = true;
+      'session.failed'(e) {
+        if (steps.count === 0) return;
+        // Only a failure right after a refresh points at it; one days later has its own cause.
+        if (e.time === null || lastStepMs === null || Date.parse(e.time) - lastStepMs <= AFTER_MS) failedAfter = true;
       },
       end() {
         const s = steps.summary();
@@ -55,11 +63,11 @@ export default createRule({
           for (let j = i; j < cycleTimes.length && cycleTimes[j]! - cycleTimes[i]! <= DAY_MS; j++) n++;
           maxInDay = Math.max(maxInDay, n);
         }
-        if (maxInDay > 3 || failedAfter) {
+        if (maxInDay > 3) {
           context.report({
             messageId: 'repeating',
             data: {
-              cycles: Math.max(maxInDay, cycleTimes.length),
+              cycles: maxInDay,
               first: s.firstSeen ?? 'unknown',
               last: s.lastSeen ?? 'unknown',
               failure: failedAfter ? ' A session failure followed a refresh.' : '',
@@ -67,6 +75,16 @@ export default createRule({
             ...s,
             severity: 'warning',
             confidence: { level: 'medium', reason: `${cycleTimes.length} refresh messages` },
+          });
+          return;
+        }
+        if (failedAfter) {
+          context.report({
+            messageId: 'followedByFailure',
+            data: { first: s.firstSeen ?? 'unknown', last: s.lastSeen ?? 'unknown' },
+            ...s,
+            severity: 'warning',
+            confidence: { level: 'medium', reason: 'a session failure came within minutes of the refresh' },
           });
           return;
         }

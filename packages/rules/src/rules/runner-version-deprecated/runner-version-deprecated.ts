@@ -49,9 +49,11 @@ export default createRule({
     const hits = new Occurrences(context);
     let version: string | null = null;
     let stated = false;
+    let lastForbidden: RunlogEvent | null = null;
     const check = (e: RunlogEvent): void => {
       const text = failureText(e) ?? e.text;
       if (!isDeprecationText(text)) return;
+      if (hits.count === 0 && lastForbidden !== null) hits.context(lastForbidden);
       hits.add(e);
       version ??= VERSION_IN_TEXT.exec(text)?.[1] ?? null;
       if (e.kind === 'terminal.error' || e.kind === 'connection.lost') stated = true;
@@ -63,7 +65,10 @@ export default createRule({
       'job.acquire_error': check,
       unrecognized: check,
       'http.failure'(e) {
-        if (e.status === 403 && hits.count > 0) hits.context(e);
+        // The refused poll (403) is logged just before the refusal is stated, sometimes after.
+        if (e.status !== 403) return;
+        if (hits.count > 0) hits.context(e);
+        else lastForbidden = e;
       },
       'error.classified'(e) {
         if (isDeprecationText(e.message)) context.explain(e);

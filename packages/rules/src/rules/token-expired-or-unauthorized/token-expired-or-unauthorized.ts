@@ -79,7 +79,11 @@ export default createRule({
       exception(e) {
         const types = [e.type, ...e.inner.map((i) => i.type)];
         const text = failureText(e) ?? '';
-        if (isDeprecation(text)) return;
+        if (isDeprecation(text)) {
+          // The 403 that comes with it is the version refusal (F05), even when the console line is not in the excerpt.
+          deprecated = true;
+          return;
+        }
         const short = (t: string): string => t.slice(t.lastIndexOf('.') + 1);
         const unauthorized = types.find((t) => UNAUTHORIZED_TYPES.some((u) => t.endsWith(u)));
         if (unauthorized !== undefined) return refuse(e, short(unauthorized));
