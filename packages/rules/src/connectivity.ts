@@ -25,6 +25,8 @@ interface ClassState {
   /** Distinct short descriptions (`ServiceUnavailable`, `Socket Error: HostNotFound`, ...). */
   labels: Set<string>;
   hosts: Set<string>;
+  /** Failures of the runner's own link to the service (not self-update downloads). */
+  linkFailures: number;
 }
 
 export interface LinkSummary {
@@ -41,6 +43,8 @@ export interface LinkSummary {
   failingSeconds: number;
   /** Distinct statuses / reasons / exception types, for messages. */
   labels: string[];
+  /** True when every failure was a self-update download: the link to the service itself worked. */
+  updateDownloadsOnly: boolean;
   /** Hosts named by the failing requests. */
   hosts: string[];
 }
@@ -129,11 +133,12 @@ export class LinkFailures {
   private record(cls: FailureClass, e: RunlogEvent, serious: boolean): void {
     let s = this.states.get(cls);
     if (s === undefined) {
-      s = { occurrences: new Occurrences(this.ctx), episodes: new Episodes(), serious: 0, statements: 0, labels: new Set(), hosts: new Set() };
+      s = { occurrences: new Occurrences(this.ctx), episodes: new Episodes(), serious: 0, statements: 0, labels: new Set(), hosts: new Set(), linkFailures: 0 };
       this.states.set(cls, s);
     }
     s.occurrences.add(e);
     s.episodes.fail(e);
+    if (e.kind !== 'update.download_failed') s.linkFailures++;
     if (serious) s.serious++;
     if (e.kind === 'connection.lost') s.statements++;
     const label = labelOf(e);
@@ -160,6 +165,7 @@ export class LinkFailures {
       conclusive: states.some((s) => s.statements > 0),
       ongoing: episodes.at(-1)?.outcome === 'ongoing',
       configTime: this.configTime,
+      updateDownloadsOnly: states.every((st) => st.linkFailures === 0),
       failingSeconds: episodes.reduce((n, ep) => n + (ep.durationSeconds ?? 0), 0),
       labels: [...new Set(states.flatMap((st) => [...st.labels]))].sort(),
       hosts: [...new Set(states.flatMap((st) => [...st.hosts]))].sort(),

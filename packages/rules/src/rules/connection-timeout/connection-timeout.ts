@@ -13,6 +13,8 @@ export default createRule({
     type: 'root-cause',
     severity: 'warning',
     messages: {
+      updateDownload:
+        'Downloading the runner update timed out ({{count}} time(s), first at {{first}}): the path to GitHub\'s release downloads is slow or blocked.',
       timeout:
         'Requests from the runner to GitHub ({{hosts}}) timed out: {{count}} timeout(s) from {{first}} to {{last}} ({{duration}} failing); {{outcome}}. {{detail}}',
     },
@@ -44,6 +46,18 @@ export default createRule({
         if (typeof context.facts.proxy === 'string') return; // the proxy's timeouts: proxy-error
         const s = link.claim(['timeout']);
         if (s === null) return;
+        if (s.updateDownloadsOnly) {
+          // The download of a runner update timed out: the update failed because of it
+          // (self-update-failed); the timeout itself is context, not the cause to fix first.
+          context.report({
+            messageId: 'updateDownload',
+            data: { count: s.count, first: s.summary.firstSeen ?? 'unknown' },
+            ...s.summary,
+            severity: 'info',
+            confidence: { level: 'medium', reason: 'the runner logged the download timeout' },
+          });
+          return;
+        }
         context.report({
           messageId: 'timeout',
           data: {
