@@ -114,10 +114,11 @@ function renderCause(cause: Cause, rank: number, width: number, o: TerminalOptio
   if (evidence.length > 0) {
     out.push(`${indent}${c.bold('Evidence:')}`);
     for (const ev of evidence) {
-      const loc = `${baseName(ev.file)}:${ev.line}`;
-      const line = `${loc}  ${clean(ev.excerpt)}`;
-      const text = line.length > width - 6 ? `${line.slice(0, width - 7)}…` : line;
-      out.push(`${indent}  ${ev.role === 'context' ? c.dim(text) : text}`);
+      // The location on its own line, then the logged line wrapped (at most three lines).
+      out.push(`${indent}  ${c.dim(`${baseName(ev.file)}:${ev.line}${ev.role === 'context' ? ' (context)' : ''}`)}`);
+      const lines = wrap(clean(ev.excerpt), width - 8);
+      const shown = lines.length > 3 ? [...lines.slice(0, 2), `${lines[2]!.slice(0, width - 10)}…`] : lines;
+      for (const l of shown) out.push(`${indent}    ${ev.role === 'context' ? c.dim(l) : l}`);
     }
     const more = cause.evidenceOmitted + (cause.evidence.length - evidence.length);
     if (more > 0) out.push(c.dim(`${indent}  …${more} more line(s) in --format json`));

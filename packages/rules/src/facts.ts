@@ -81,8 +81,10 @@ export class FactsCollector {
         f.serverUrl = e.serverUrl ?? f.serverUrl;
         f.gitHubUrl = e.gitHubUrl ?? f.gitHubUrl;
         f.pool = e.poolName ?? f.pool;
-        f.ephemeral = e.ephemeral ?? f.ephemeral;
-        if (e.useV2Flow === true) f.flow = 'broker';
+        // The dump omits properties at their default value: no `Ephemeral` means false.
+        f.ephemeral = e.ephemeral ?? f.ephemeral ?? false;
+        if (e.useV2Flow === true || e.component === 'BrokerMessageListener') f.flow = 'broker';
+        else if (e.component === 'MessageListener') f.flow ??= 'v1';
         break;
       case 'runner.flow':
         f.flow = e.flow;

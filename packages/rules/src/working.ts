@@ -22,6 +22,7 @@ export interface WorkingSummary {
 }
 
 export class WorkingCollector {
+  private lastTokenFailure: string | null = null;
   private readonly s: WorkingSummary = {
     sessionsCreated: 0,
     pollsAnswered: 0,
@@ -54,7 +55,11 @@ export class WorkingCollector {
         s.pollsAnswered++;
         break;
       case 'token.acquired':
-        s.tokensAcquired++;
+        // The runner logs the correlation id after every token response, failed ones too.
+        if (e.time === null || e.time !== this.lastTokenFailure) s.tokensAcquired++;
+        break;
+      case 'http.failure':
+        if (e.url !== null && e.url.includes('/oauth2/token')) this.lastTokenFailure = e.time;
         break;
       case 'connection.restored':
         s.reconnections++;

@@ -58,6 +58,7 @@ export default createRule({
   },
   create(context) {
     const rejections = new Occurrences(context);
+    const rejectedAt = new Set<string>();
     const episodes = new Episodes();
     let reason: string | null = null;
     const check = (e: RunlogEvent): void => {
@@ -67,6 +68,9 @@ export default createRule({
       if (e.kind !== 'exception' && !text.includes(OAUTH_EXCEPTION)) return;
       reason ??= e.kind === 'exception' ? e.message : text;
       rejections.add(e);
+      // The listener's three connections retry the same token request: count requests by the
+      // second they were rejected in, not by exception dumps.
+      if (e.time !== null) rejectedAt.add(e.time);
       episodes.fail(e);
     };
     return {
@@ -86,23 +90,25 @@ export default createRule({
       end() {
         const summary = rejections.summary();
         if (summary === null || rejections.count === 0) return;
+        const requests = Math.max(1, rejectedAt.size === 0 ? rejections.count : rejectedAt.size);
         const eps = episodes.finish();
         const { ongoing } = episodeSummary(eps);
         context.report({
           messageId: 'rejected',
           data: {
             reason: (reason ?? 'registration not found').slice(0, 200),
-            count: rejections.count,
+            count: requests,
             first: summary.firstSeen ?? 'unknown',
             last: summary.lastSeen ?? 'unknown',
             outcome: ongoing ? 'still rejected where the log ends' : `a session was created afterwards (${formatDuration(eps.reduce((n, e) => n + (e.durationSeconds ?? 0), 0))} later)`,
           },
           ...summary,
+          count: requests,
           episodes: eps,
           severity: ongoing ? 'error' : 'warning',
           confidence:
-            rejections.count >= 2
-              ? { level: 'high', reason: `${rejections.count} token requests rejected with the registration unknown` }
+            requests >= 2
+              ? { level: 'high', reason: `${requests} token requests rejected with the registration unknown` }
               : { level: 'high', reason: 'the service states the registration was not found' },
         });
       },

@@ -54,6 +54,8 @@ export default createRule({
   create(context) {
     const conflicts = new Occurrences(context);
     const statements = new Occurrences(context, 2, 1);
+    /** `A session for this runner already exists.` lines: one per conflict, unlike the closing statements. */
+    let statedConflicts = 0;
     const episodes = new Episodes();
     let gaveUp = false;
     let exitFive: RunlogEvent | null = null;
@@ -70,7 +72,10 @@ export default createRule({
       'session.conflict'(e) {
         if (e.final) gaveUp = true;
         // The runner's own words: "A session for this runner already exists." / "Stop retry ..."
-        if (e.component === 'Terminal' || e.component === 'Console') statements.add(e);
+        if (e.component === 'Terminal' || e.component === 'Console') {
+          statements.add(e);
+          if (!e.final) statedConflicts++;
+        }
         else context.explain(e);
         episodes.fail(e);
       },
@@ -99,7 +104,7 @@ export default createRule({
         const { ongoing, totalSeconds } = episodeSummary(eps);
         const evidence: Evidence[] = [...summary.evidence];
         if (exitFive !== null) evidence.push(evidenceOf(exitFive, 'trigger'));
-        const count = Math.max(conflicts.count, statements.count);
+        const count = Math.max(conflicts.count, statedConflicts, 1);
         const outcome = exitFive !== null || gaveUp
           ? 'the runner gave up and stopped (it exits with code 5 and does not retry)'
           : ongoing
