@@ -18,18 +18,34 @@ import type { Envelope, Level, LogRecord } from './records.js';
 export interface AssemblerOptions {
   /** Continuation lines kept per record; the rest are counted in `droppedLines`. */
   maxContinuationLines?: number;
+  /**
+   * For files that are not trace logs but have their own entry stamp (SelfUpdate scripts,
+   * spec §2.10): does this headerless line begin an entry? A line that does not continues the
+   * entry above it (raw command output under the script's own lines).
+   */
+  startsEntry?: (line: string) => boolean;
 }
 
-export const DEFAULT_MAX_CONTINUATION_LINES = 5000;
+/**
+ * Continuation lines kept per record. High on purpose: a Worker's `Job message:` dump carries
+ * the whole webhook event in `contextData.github` and runs to tens of thousands of lines, with
+ * `repository` and `run_id` after it. Memory is bounded by MAX_CONTINUATION_CHARS instead.
+ */
+export const DEFAULT_MAX_CONTINUATION_LINES = 200_000;
+/** Text kept per record (UTF-16 code units) whatever its line count: bounds a runaway record. */
+export const MAX_CONTINUATION_CHARS = 8 * 1024 * 1024;
 
 interface Building {
   record: LogRecord;
   /** Open brace depth of a JSON dump being continued, or -1 when the record is not JSON. */
   jsonDepth: number;
+  /** Characters kept in `record.continuation`. */
+  chars: number;
 }
 
 export class RecordAssembler {
   private readonly maxContinuation: number;
+  private readonly startsEntry: ((line: string) => boolean) | null;
   private readonly times = new TimeCache();
   private readonly journaldClock = new JournaldClock();
   private current: Building | null = null;
@@ -41,6 +57,7 @@ export class RecordAssembler {
 
   constructor(options: AssemblerOptions = {}) {
     this.maxContinuation = options.maxContinuationLines ?? DEFAULT_MAX_CONTINUATION_LINES;
+    this.startsEntry = options.startsEntry ?? null;
   }
 
   /** The envelope decided for this input so far (`none` until one is recognised). */
@@ -72,13 +89,19 @@ export class RecordAssembler {
       return this.start(this.fromHeader(header, lineNo, wrapped));
     }
     if (cur === null) return this.start(this.consoleRecord(payload, lineNo, wrapped));
+    if (this.startsEntry !== null && !this.sawHeader) {
+      if (this.startsEntry(payload)) return this.start(this.consoleRecord(payload, lineNo, wrapped));
+      this.append(cur, payload, lineNo);
+      return null;
+    }
     const enveloped = this.envelope === 'journald' || this.envelope === 'kubectl';
     const continuation =
       // Plain trace file: every headerless line continues the record above it (spec §2.2).
       (this.sawHeader && !this.consoleContext) ||
       // Enveloped output where this line lacks the envelope: the tool wrapped a long message.
       (enveloped && wrapped === null) ||
-      payload.length === 0 ||
+      // Otherwise only a continuation shape continues. An empty line does not: it is console
+      // output of its own (the runner prints blank lines around `√ Connected to GitHub`).
       this.continues(payload, cur);
     if (continuation) {
       this.append(cur, payload, lineNo);
@@ -124,7 +147,7 @@ export class RecordAssembler {
       continuation: [],
       droppedLines: 0,
     };
-    return { record, jsonDepth: opensJson(h.message) ? jsonDelta(h.message) : -1 };
+    return { record, jsonDepth: opensJson(h.message) ? jsonDelta(h.message) : -1, chars: 0 };
   }
 
   private consoleRecord(text: string, lineNo: number, wrapped: Unwrapped | null): Building {
@@ -150,7 +173,7 @@ export class RecordAssembler {
       continuation: [],
       droppedLines: 0,
     };
-    return { record, jsonDepth: opensJson(text) ? jsonDelta(text) : -1 };
+    return { record, jsonDepth: opensJson(text) ? jsonDelta(text) : -1, chars: 0 };
   }
 
   private envelopeTime(w: Unwrapped): number | null {
@@ -193,8 +216,13 @@ export class RecordAssembler {
   private append(b: Building, text: string, lineNo: number): void {
     const r = b.record;
     r.endLine = lineNo;
-    if (r.continuation.length < this.maxContinuation) r.continuation.push(text);
-    else r.droppedLines++;
+    // Once a line is dropped, all later ones are too: what is kept stays one contiguous head.
+    if (r.droppedLines === 0 && r.continuation.length < this.maxContinuation && b.chars + text.length <= MAX_CONTINUATION_CHARS) {
+      r.continuation.push(text);
+      b.chars += text.length;
+    } else {
+      r.droppedLines++;
+    }
     // Depth only matters where headerless lines could also be console output.
     if (b.jsonDepth >= 0 && (this.consoleContext || !this.sawHeader)) b.jsonDepth += jsonDelta(text);
   }

@@ -119,20 +119,33 @@ export class EventBuilder {
   flush(out: RunlogEvent[]): void {
     const pending = this.pending;
     this.pending = null;
-    if (pending?.kind === 'worker-output') {
-      out.push(this.ctx.make('worker.output', pending.record, { lines: [] }));
-    }
+    if (pending === null) return;
+    if (pending.kind === 'worker-output') out.push(this.ctx.make('worker.output', pending.record, { lines: [] }));
+    else this.emitPlain(pending.record, out);
+  }
+
+  /** A held record whose follow-up did not come: it is reported on its own, like any other record. */
+  private emitPlain(r: LogRecord, out: RunlogEvent[]): void {
+    const ev = this.match(r);
+    if (ev !== null) out.push(ev);
   }
 
   /** Returns true when `r` was consumed by the pending shape. */
   private resolvePending(p: Pending, r: LogRecord, out: RunlogEvent[]): boolean {
     switch (p.kind) {
-      case 'separator': {
-        // The inner exception the runner re-logs after a separator: one event spanning both.
-        if (r.component !== p.record.component || !isQualifiedExceptionLine(r.message)) return false;
-        const dump = parseExceptionDump(r.message, r.continuation);
-        if (dump === null) return false;
-        const ev = this.ctx.make('exception', r, { ...dump, redump: true });
+      case 'separator':
+      case 'announced-exception': {
+        // The inner exception the runner re-logs after a separator, or the exception a
+        // `WRITE ERROR (exception):` line announces: one event spanning both records.
+        const dump =
+          r.component === p.record.component && isQualifiedExceptionLine(r.message)
+            ? parseExceptionDump(r.message, r.continuation)
+            : null;
+        if (dump === null) {
+          this.emitPlain(p.record, out);
+          return false;
+        }
+        const ev = this.ctx.make('exception', r, { ...dump, redump: p.kind === 'separator' });
         ev.source.line = p.record.line;
         out.push(ev);
         return true;
@@ -143,8 +156,6 @@ export class EventBuilder {
         out.push(this.ctx.make('worker.output', p.record, { lines }, consumed ? r.endLine : p.record.endLine));
         return consumed;
       }
-      case 'announced-exception':
-        return false;
     }
   }
 

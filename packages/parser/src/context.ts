@@ -23,16 +23,25 @@ export class FileContext {
   /** requestId → jobId, from `Job request <r> for plan <p> job <j> received.` */
   readonly requestJobs = new Map<string, string>();
   lastJobId: string | null = null;
-  /** Set by `File name: '.../Runner.Worker'`: the next `Process started` is the worker. */
-  workerSpawnPending = false;
+  /**
+   * What the `File name:` line of the process block being logged named: the Runner.Worker
+   * binary, something else, or nothing yet (then the next `Process started` decides).
+   */
+  spawnTarget: 'worker' | 'other' | null = null;
+  /** A job was received and its worker has not been seen starting yet. */
+  dispatchPending = false;
   workerPids = new Set<number>();
   currentStep: string | null = null;
+  /** The last `Terminal` WRITE line: its console copy (stdout form) is an echo, not a second statement. */
+  lastTerminal: { text: string; line: number } | null = null;
   /** The last `finish job request` line, so the console echo of it is not a second completion. */
   lastCompletion: { jobId: string | null; result: string; line: number } | null = null;
   /** Epoch ms of the time in the file name, when it has one. */
   nameTimeMs: number | null = null;
   /** UTC offset of local-time files (SelfUpdate logs), once known. */
   localOffsetMs: number | null = null;
+  /** UTC time of the last SelfUpdate entry placed in UTC: the time of the script's outcome. */
+  lastScriptTime: string | null = null;
 
   constructor(
     readonly file: string,

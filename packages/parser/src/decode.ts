@@ -134,10 +134,13 @@ export class LineDecoder {
     }
   }
 
-  /** Keeps part of a line that continues in the next chunk, up to the cap. */
+  /**
+   * Keeps part of a line that continues in the next chunk, up to the cap plus one byte: a
+   * line exactly at the cap may still be followed by the `\r` of its CRLF.
+   */
   private hold(buf: Buffer, from: number, to: number): void {
     if (to <= from) return;
-    const room = this.maxLine - this.pieceBytes;
+    const room = this.maxLine + 1 - this.pieceBytes;
     if (room <= 0) {
       this.overflow = true;
       return;
@@ -153,11 +156,11 @@ export class LineDecoder {
     let end = to;
     let truncated = this.overflow;
     this.overflow = false;
+    if (!truncated && end > from && buf[end - 1] === 13) end--; // CRLF
     if (end - from > this.maxLine) {
       end = from + this.maxLine;
       truncated = true;
     }
-    if (!truncated && end > from && buf[end - 1] === 13) end--; // CRLF
     let line = buf.toString('utf8', from, end);
     if (truncated) {
       this.stats.truncatedLines++;
@@ -180,14 +183,14 @@ export class LineDecoder {
         this.emitText(this.carry, sink);
         this.carry = '';
       } else {
-        this.emitText(text.slice(start, Math.min(nl, start + this.maxLine)), sink, nl - start > this.maxLine);
+        this.emitText(text.slice(start, Math.min(nl, start + this.maxLine + 1)), sink, nl - start > this.maxLine + 1);
       }
       start = nl + 1;
     }
   }
 
   private holdText(text: string, from: number, to: number): void {
-    const room = this.maxLine - this.carry.length;
+    const room = this.maxLine + 1 - this.carry.length; // + 1: see hold()
     if (room <= 0) {
       if (to > from) this.carryOverflow = true;
       return;
@@ -198,11 +201,20 @@ export class LineDecoder {
   }
 
   private emitText(text: string, sink: LineSink, cut = false): void {
-    const truncated = cut || this.carryOverflow;
+    let truncated = cut || this.carryOverflow;
     this.carryOverflow = false;
     let line = text;
-    if (truncated) this.stats.truncatedLines++;
-    else if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (!truncated && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (line.length > this.maxLine) {
+      line = line.slice(0, this.maxLine);
+      truncated = true;
+    }
+    if (truncated) {
+      this.stats.truncatedLines++;
+      // A cut can split a surrogate pair; drop the lone high half.
+      const last = line.charCodeAt(line.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff) line = line.slice(0, -1);
+    }
     this.emit(line, sink);
   }
 

@@ -97,6 +97,8 @@ export function unwrap(envelope: Envelope, line: string): Unwrapped | null {
 export class JournaldClock {
   private offsetMs: number | null = null;
   private year: number | null = null;
+  /** UTC of the last line placed, to carry the year over New Year. */
+  private lastMs: number | null = null;
 
   /** Calibrates from a line that has both the journald stamp and a runner UTC timestamp. */
   calibrate(local: NonNullable<Unwrapped['local']>, utcMs: number): void {
@@ -112,11 +114,27 @@ export class JournaldClock {
     if (best !== null && Math.abs(best.offset) <= 15 * 3600 * 1000) {
       this.offsetMs = best.offset;
       this.year = best.year;
+      this.lastMs = utcMs;
     }
   }
 
   toUtc(local: NonNullable<Unwrapped['local']>): number | null {
     if (this.offsetMs === null || this.year === null) return null;
-    return Date.UTC(this.year, local.month, local.day) + local.secondOfDay * 1000 + this.offsetMs;
+    const inYear = (year: number): number => Date.UTC(year, local.month, local.day) + local.secondOfDay * 1000 + this.offsetMs!;
+    const ms = inYear(this.year);
+    // The stamp has no year: `Jan  1` after `Dec 31` is in the next one. Journal lines are
+    // in time order, so a date more than half a year back from the last line wraps forward.
+    if (this.lastMs !== null && this.lastMs - ms > HALF_YEAR_MS) {
+      this.year++;
+      return this.remember(inYear(this.year));
+    }
+    return this.remember(ms);
+  }
+
+  private remember(ms: number): number {
+    this.lastMs = ms;
+    return ms;
   }
 }
+
+const HALF_YEAR_MS = 183 * 24 * 3600 * 1000;

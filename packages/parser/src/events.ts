@@ -254,7 +254,14 @@ export type UpdateFailedEvent = Ev<'update.failed', { message: string }>;
 export type UpdateReadyEvent = Ev<'update.ready'>;
 export type UpdateSkippedEvent = Ev<'update.skipped'>;
 export type UpdateApplyingEvent = Ev<'update.applying'>;
-export type UpdateScriptEvent = Ev<'update.script', { message: string }>;
+export type UpdateScriptEvent = Ev<
+  'update.script',
+  {
+    message: string;
+    /** Raw command output the script let through below this entry (`mv: cannot move ...`), one string per line. */
+    output: string[];
+  }
+>;
 export type UpdateScriptResultEvent = Ev<'update.script_result', { result: string }>;
 
 // ── run.sh --check ───────────────────────────────────────────────────────────────────────

@@ -32,6 +32,13 @@ export function exceptionAt(text: string, from = 0): ExceptionInfo | null {
   while (i < text.length && isIdentChar(text.charCodeAt(i))) i++;
   const type = text.slice(from, i);
   if (!(type.endsWith('Exception') || type.endsWith('Error'))) return null;
+  // `SocketException (11001): No such host is known.`, `SocketException (00000005, 0xFFFDFFFF): ...`:
+  // .NET writes the native error code in parentheses between the type and the message.
+  if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 40 /* ( */) {
+    const close = text.indexOf(')', i + 2);
+    if (close < 0 || close - i > 48) return null;
+    i = close + 1;
+  }
   if (i === text.length) return { type, message: '' };
   if (text.charCodeAt(i) !== 58 /* : */) return null;
   return { type, message: text.slice(text.charCodeAt(i + 1) === 32 ? i + 2 : i + 1) };

@@ -5,6 +5,7 @@
  * hostile name such as `../../etc/passwd` cannot reach the file system.
  */
 import { promises as fsp } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import fg from 'fast-glob';
@@ -40,7 +41,10 @@ export interface InputFile {
   /** Display path: `dir/_diag/Runner_x.log`, `logs.zip!_diag/Worker_y.log`. */
   path: string;
   cls: FileClass;
-  /** Size on disk (compressed size for archive members), when known: for progress. */
+  /**
+   * Bytes the file decodes to (uncompressed: a `.gz` trailer's size, an archive member's
+   * uncompressed size), when known: progress counts decoded bytes against it.
+   */
   size: number | null;
   /** True when the user named this file explicitly (it is read whatever its name). */
   explicit: boolean;
@@ -160,7 +164,7 @@ export async function discoverInputs(paths: readonly string[], options: Discover
     add({
       path,
       cls: classifyFileName(path),
-      size,
+      size: gz ? await gzipSize(path) : size,
       explicit,
       open: async (onWarning) => {
         const raw = await openFile(path);
@@ -218,7 +222,7 @@ export async function discoverInputs(paths: readonly string[], options: Discover
       add({
         path,
         cls,
-        size: entry.compressedSize,
+        size: gz ? null : entry.uncompressedSize,
         explicit: false,
         open: async (onWarning) => {
           const raw = await entryStream(zip, entry);
@@ -270,7 +274,8 @@ async function glob(
     stats: true,
   });
   const out = entries.map((e) => ({
-    path: cwd === undefined ? e.path : joinPath(cwd, e.path),
+    // An absolute pattern yields absolute paths, whatever the cwd.
+    path: cwd === undefined || isAbsolute(e.path) ? e.path : joinPath(cwd, e.path),
     size: e.stats?.size ?? null,
   }));
   return out;
@@ -278,6 +283,26 @@ async function glob(
 
 function joinPath(dir: string, rel: string): string {
   return dir.endsWith('/') || dir.endsWith('\\') ? dir + rel : `${dir}/${rel}`;
+}
+
+/** The uncompressed size a gzip file records in its trailer (ISIZE, modulo 4 GiB), or null. */
+async function gzipSize(path: string): Promise<number | null> {
+  try {
+    const fh = await fsp.open(path, 'r');
+    try {
+      const { size } = await fh.stat();
+      if (size < 18) return null;
+      const head = Buffer.alloc(2);
+      const tail = Buffer.alloc(4);
+      await fh.read(head, 0, 2, 0);
+      await fh.read(tail, 0, 4, size - 4);
+      return head[0] === 0x1f && head[1] === 0x8b ? tail.readUInt32LE(0) : null;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return null; // reading it will report the problem
+  }
 }
 
 async function openFile(path: string): Promise<Readable> {

@@ -20,6 +20,11 @@ export interface MergeSource {
 }
 
 export interface MergeHooks {
+  /**
+   * Called for each event as it takes its place in the merged order; a returned event follows
+   * it. Runs in step with `onEnd`, so state built here is complete when a file ends.
+   */
+  onEvent?(e: RunlogEvent): RunlogEvent | null;
   /** Called when a file's events are exhausted; returned events follow at that point. */
   onEnd?(index: number): RunlogEvent[];
 }
@@ -52,6 +57,7 @@ export async function* mergeByTime(sources: readonly MergeSource[], hooks: Merge
   const pending = [...sources].sort((a, b) => a.startMs - b.startMs || a.index - b.index);
   const active: Cursor[] = [];
   const times = new TimeKeys();
+  const onEvent = hooks.onEvent;
   let next = 0;
   let out: RunlogEvent[] = [];
 
@@ -111,7 +117,12 @@ export async function* mergeByTime(sources: readonly MergeSource[], hooks: Merge
       const k = c.keys[c.pos]!;
       if (k > rivalKey || (k === rivalKey && rival !== null && rival.index < c.index)) break;
       if (k >= pendingKey) break; // a closed file may start here: open it first
-      out.push(c.batch[c.pos++]!);
+      const e = c.batch[c.pos++]!;
+      out.push(e);
+      if (onEvent !== undefined) {
+        const extra = onEvent(e);
+        if (extra !== null) out.push(extra);
+      }
     }
     if (c.pos >= c.batch.length) {
       if (out.length >= OUT_BATCH) {

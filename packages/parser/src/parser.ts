@@ -14,6 +14,7 @@ import { FileContext } from './context.js';
 import type { LogFileEvent, RunlogEvent } from './events.js';
 import { classifyFileName, processOfKind } from './file-kind.js';
 import type { FileKind, LogRecord } from './records.js';
+import { startsSelfUpdateEntry } from './matchers/scripts.js';
 
 export interface ParserOptions {
   /** Display name of the input; its base name decides the file kind. Default `<input>`. */
@@ -22,7 +23,7 @@ export interface ParserOptions {
   fileKind?: FileKind;
   /** Which records without a typed event are reported as `unrecognized` (default `all`). */
   unrecognized?: UnrecognizedPolicy;
-  /** Continuation lines kept per record (default 5000). */
+  /** Continuation lines kept per record (default 200 000, and at most 8 Mi characters of text). */
   maxContinuationLines?: number;
   /** Whether to start with a `log.file` event (default true). */
   fileEvent?: boolean;
@@ -68,9 +69,10 @@ export class LogParser {
     this.ctx.nameTimeMs = cls.nameTimeMs;
     this.nameTime = cls.nameTime;
     this.updateOutcome = kind === 'selfupdate' ? cls.updateOutcome : null;
-    this.assembler = new RecordAssembler(
-      options.maxContinuationLines === undefined ? {} : { maxContinuationLines: options.maxContinuationLines },
-    );
+    this.assembler = new RecordAssembler({
+      ...(options.maxContinuationLines === undefined ? {} : { maxContinuationLines: options.maxContinuationLines }),
+      ...(kind === 'selfupdate' ? { startsEntry: startsSelfUpdateEntry } : {}),
+    });
     this.builder = new EventBuilder(this.ctx, options.unrecognized ?? 'all');
     this.head = options.fileEvent === false ? null : [];
   }
@@ -102,7 +104,9 @@ export class LogParser {
     this.builder.flush(tail);
     if (this.updateOutcome !== null && this.lastRecord !== null) {
       const last = this.lastRecord;
-      tail.push(this.ctx.make('update.script_result', { ...last, line: last.endLine }, { result: this.updateOutcome }));
+      const result = this.ctx.make('update.script_result', { ...last, line: last.endLine }, { result: this.updateOutcome });
+      result.time ??= this.ctx.lastScriptTime;
+      tail.push(result);
     }
     this.deliver(tail, out);
     if (this.head !== null) this.releaseHead(out);
@@ -169,21 +173,39 @@ export class LogParser {
       case 'runner':
       case 'worker':
       case 'agent':
-        return this.headRecords.some(isStartMarker);
+        return this.headRecords.some((r, i) => isStartMarker(r, i));
     }
   }
 }
 
-/** A process writes these in its first lines and never again (spec §6.1). */
-function isStartMarker(r: LogRecord): boolean {
+/**
+ * A process writes these in its first lines and never again (spec §6.1): a `HostContext` line
+ * as the file's first record, or a Listener/CommandSettings/Worker startup line among its first
+ * records. Not every line of these sources qualifies: `HostContext` also logs `Well known
+ * directory` at each worker spawn and `Runner will be shutdown for ...` at the end, and
+ * `Listener` logs the exit line and the exception that ends the process, so a rollover page
+ * can hold them in its first records.
+ */
+function isStartMarker(r: LogRecord, index: number): boolean {
+  const m = r.message;
   switch (r.component) {
     case 'HostContext':
+      return (
+        (index === 0 && !m.includes(' will be shutdown for ') && !m.includes('auth migration')) ||
+        // Written while the host context is built, before anything else.
+        m.startsWith('No proxy settings') ||
+        m.startsWith('Configuring ') ||
+        m.startsWith('Http trace is enabled') ||
+        m.includes('is running under insecure mode')
+      );
     case 'Listener':
     case 'AgentProcess':
+      // Everything but the way out: the exit line and the exception that ends the process.
+      return r.level !== 'ERR' && !(m.startsWith('Runner execution ') || m.startsWith('Agent execution '));
     case 'CommandSettings':
       return true;
     case 'Worker':
-      return r.message.startsWith('Version: ') || r.message.startsWith('Waiting to receive the job message');
+      return m.startsWith('Version: ') || m.startsWith('Waiting to receive the job message');
     default:
       return false;
   }

@@ -38,7 +38,9 @@ export interface ReadDiagOptions {
 export interface ReadProgress {
   filesDone: number;
   filesTotal: number;
+  /** Decoded bytes read so far, counted only up to each file's known size: never above `bytesTotal`. */
   bytesRead: number;
+  /** Decoded (uncompressed) bytes of the files whose size is known beforehand. */
   bytesTotal: number;
 }
 
@@ -106,27 +108,28 @@ export class DiagReader implements AsyncIterable<RunlogEvent> {
       open: () => this.readFile(file, runs, warn, progress)[Symbol.asyncIterator](),
     }));
     try {
-      const merged = mergeByTime(sources, {
-        onEnd: (index) => {
-          const linked = linker?.endOfFile(files[index]!.path) ?? null;
-          return linked === null ? [] : [linked];
-        },
-      });
+      // The linker sees events in merged order, in step with the end of each file: the weaker
+      // keys (IPC pair, time) are judged when a Worker file ends, so everything before that
+      // point must have been observed already.
+      const merged = mergeByTime(
+        sources,
+        linker === null
+          ? {}
+          : {
+              onEvent: (e) => linker.observe(e),
+              onEnd: (index) => {
+                const linked = linker.endOfFile(files[index]!.path);
+                return linked === null ? [] : [linked];
+              },
+            },
+      );
       for await (const batch of merged) {
-        if (linker !== null) {
-          const out: RunlogEvent[] = [];
-          for (const e of batch) {
-            out.push(e);
-            const linked = linker.observe(e);
-            if (linked !== null) out.push(linked);
-          }
-          this.stats.events += out.length;
-          yield out;
-        } else {
-          this.stats.events += batch.length;
-          yield batch;
-        }
+        this.stats.events += batch.length;
+        yield batch;
       }
+      // Files finish in merge order; report them in input order, whatever the interleaving.
+      const order = new Map(files.map((f, i) => [f.path, i]));
+      this.stats.files.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
     } finally {
       discovery.close();
     }
@@ -150,12 +153,21 @@ export class DiagReader implements AsyncIterable<RunlogEvent> {
     let out: RunlogEvent[] = [];
     const sink = (line: string): void => parser.pushInto(line, out);
     let stream: Readable | null = null;
+    // Progress is counted against the file's known size only: a file of unknown size (stdin)
+    // or one that turns out longer than announced must not push it past the total.
+    let counted = 0;
+    const size = file.size ?? 0;
     try {
       stream = await file.open(warn);
       for await (const chunk of stream as AsyncIterable<Buffer | string>) {
         const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         decoder.push(buf, sink);
-        progress.bytesRead += buf.length;
+        const grow = Math.min(buf.length, size - counted);
+        if (grow > 0) {
+          counted += grow;
+          progress.bytesRead += grow;
+          this.options.onProgress?.({ ...progress });
+        }
         if (out.length > 0) {
           yield out;
           out = [];

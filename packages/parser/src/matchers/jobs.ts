@@ -22,6 +22,7 @@ export function matchJobDispatcher(r: LogRecord, ctx: FileContext): RunlogEvent 
     const planId = between(m, ' for plan ', ' job ') ?? '';
     const jobId = stripPeriod(between(m, ' job ', ' received') ?? '').trim();
     ctx.lastJobId = jobId;
+    ctx.dispatchPending = true;
     ctx.requestJobs.set(requestId, jobId);
     return ctx.make('job.received', r, { requestId, planId, jobId });
   }
@@ -98,7 +99,14 @@ export function matchJobDispatcher(r: LogRecord, ctx: FileContext): RunlogEvent 
     m.startsWith('Server send a new job request while the previous job request ') ||
     m.startsWith('Job dispatch process for ')
   ) {
-    const id = between(m, 'job ', ' ') ?? between(m, 'jobrequest ', ' ') ?? between(m, ' for ', ' ');
+    // `... while previous job <j> still running`, `... the previous job request <j> haven't finished`,
+    // `... checking jobrequest <j> status`, `Job dispatch process for <j> has ...` (the first
+    // `job ` of `Received job request` is not the id).
+    const id =
+      between(m, 'previous job request ', ' ') ??
+      between(m, 'previous job ', ' ') ??
+      between(m, 'jobrequest ', ' ') ??
+      between(m, ' for ', ' ');
     return ctx.make('job.state_mismatch', r, { jobId: id });
   }
   const complete = after(m, 'Catch exception during complete runner jobrequest ') ?? after(m, 'Catch exception during complete agent jobrequest ');
@@ -124,14 +132,20 @@ export function matchProcessInvoker(r: LogRecord, ctx: FileContext): RunlogEvent
   const fileName = after(m.trimStart(), "File name: '");
   if (fileName !== null) {
     // Runner.Worker or Agent.Worker, with or without .exe
-    ctx.workerSpawnPending = /(?:Runner|Agent)\.Worker(?:\.exe)?'$/.test(fileName);
+    ctx.spawnTarget = /(?:Runner|Agent)\.Worker(?:\.exe)?'$/.test(fileName) ? 'worker' : 'other';
     return null;
   }
   const started = after(m, 'Process started with process id ');
-  if (started !== null && ctx.workerSpawnPending) {
-    ctx.workerSpawnPending = false;
+  if (started !== null) {
+    const target = ctx.spawnTarget;
+    ctx.spawnTarget = null;
+    // Pasted excerpts often drop the `Starting process:` block; then the process the Listener
+    // starts between a job's dispatch and its hand-over is that job's worker.
+    const isWorker =
+      target === 'worker' || (target === null && ctx.dispatchPending && r.host !== 'WORKER' && ctx.fileKind !== 'worker');
     const pid = leadingInt(started);
-    if (pid !== null) {
+    if (isWorker && pid !== null) {
+      ctx.dispatchPending = false;
       ctx.workerPids.add(pid);
       return ctx.make('worker.spawned', r, { pid });
     }

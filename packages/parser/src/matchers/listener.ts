@@ -22,6 +22,18 @@ export function matchProgram(r: LogRecord, ctx: FileContext): RunlogEvent | null
     ctx.startup.package = dash >= 0 ? stripPeriod(built.slice(dash + 3).trim()) : null;
     return null;
   }
+  // The agent says `Agent package linux-x64.` and `Running on Linux (X64).` instead.
+  const agentPackage = after(m, 'Agent package ');
+  if (agentPackage !== null) {
+    ctx.startup.package = stripPeriod(agentPackage.trim());
+    return null;
+  }
+  const runningOn = after(m, 'Running on ');
+  if (runningOn !== null && runningOn.includes(' (')) {
+    ctx.startup.platform = runningOn.slice(0, runningOn.indexOf(' ('));
+    ctx.startup.arch = between(runningOn, '(', ')');
+    return null;
+  }
   const os = after(m, 'RuntimeInformation: ');
   if (os !== null) {
     ctx.startup.os = stripPeriod(os.trim());

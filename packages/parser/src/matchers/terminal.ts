@@ -34,9 +34,23 @@ export function matchConsole(r: LogRecord, ctx: FileContext): RunlogEvent | null
   return matchConsoleText(r, ctx, 'console', r.message);
 }
 
+/** Lines between a traced `WRITE LINE` and its console copy (other processes' lines can interleave). */
+const ECHO_WINDOW = 5;
+
 function matchConsoleText(r: LogRecord, ctx: FileContext, channel: Channel, raw: string): RunlogEvent {
   const tsLen = consoleTimestampLength(raw);
   const text = tsLen > 0 ? raw.slice(tsLen) : raw;
+  if (channel !== 'console') {
+    ctx.lastTerminal = { text: raw, line: r.endLine };
+  } else {
+    // In the stdout form the Listener prints each console line right after tracing it: the
+    // copy says nothing new (one `Runner connect error`, not two).
+    const traced = ctx.lastTerminal;
+    if (traced !== null && traced.text === raw && r.line - traced.line <= ECHO_WINDOW) {
+      ctx.lastTerminal = null;
+      return ctx.make('terminal.line', r, { message: text });
+    }
+  }
 
   // "<ts>: Runner connect error: <reason>. Retrying until reconnected." (Agent connect error, for the agent)
   const connectError = afterEither(text, 'Runner connect error: ', 'Agent connect error: ');
