@@ -81,7 +81,8 @@ export class RecordAssembler {
     const cur = this.current;
     if (header !== null) {
       if (header.host !== null) this.consoleContext = true;
-      if (cur !== null && this.sameHeader(cur.record, header) && this.rejoins(header, cur)) {
+      // Cheapest test first: only a continuation-shaped message can re-join the record above.
+      if (cur !== null && this.rejoins(header, cur) && this.sameHeader(cur.record, header)) {
         this.append(cur, header.message, lineNo);
         return null;
       }
@@ -196,6 +197,8 @@ export class RecordAssembler {
    */
   private rejoins(h: Header, b: Building): boolean {
     if (h.host !== null) return this.continues(h.message, b);
+    const c = h.message.charCodeAt(0);
+    if (c !== 32 && c !== 9 && c !== 45) return false; // not indented, not `---`: a new message
     const t = h.message.trimStart();
     return (
       t.length < h.message.length &&
@@ -235,8 +238,13 @@ export class RecordAssembler {
 
 /** A message that starts a JSON dump: `{`, `Job message:`, `... step {`, `Details: {`. */
 function opensJson(text: string): boolean {
-  const t = text.trimEnd();
-  return t.endsWith('{') || t.endsWith('[') || t === 'Job message:';
+  // Runs on every record: look at the last non-blank character before allocating anything.
+  let i = text.length - 1;
+  while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i--;
+  if (i < 0) return false;
+  const c = text.charCodeAt(i);
+  if (c === 123 || c === 91) return true; // { [
+  return c === 58 && text.trimEnd() === 'Job message:';
 }
 
 /** Net change of bracket depth across a line, ignoring brackets inside JSON strings. */

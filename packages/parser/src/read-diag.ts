@@ -66,6 +66,9 @@ export interface DiagStats {
   warnings: DiagWarning[];
 }
 
+/** Files opened ahead of the merge (each holds at most one read buffer until its turn). */
+const PREFETCH_FILES = 4;
+
 export class DiagReader implements AsyncIterable<RunlogEvent> {
   readonly stats: DiagStats = { files: [], bytes: 0, lines: 0, records: 0, events: 0, truncatedLines: 0, warnings: [] };
   private started = false;
@@ -102,10 +105,29 @@ export class DiagReader implements AsyncIterable<RunlogEvent> {
     };
     const runs = new RunCounter();
     const linker = this.options.linkJobs === false ? null : new JobLinker();
+    // Opening a file is a round trip to the thread pool; with thousands of small Worker logs
+    // read one after another, the next few are opened (and their first chunk read) ahead.
+    const opened = new Map<number, Promise<Readable>>();
+    const prefetch = (from: number): void => {
+      for (let i = from; i < Math.min(files.length, from + PREFETCH_FILES); i++) {
+        if (opened.has(i)) continue;
+        const p = files[i]!.open(warn).then((stream) => {
+          stream.read(0);
+          return stream;
+        });
+        p.catch(() => undefined); // surfaced when the file's turn comes
+        opened.set(i, p);
+      }
+    };
     const sources: MergeSource[] = files.map((file, index) => ({
       index,
       startMs: file.cls.nameTimeMs ?? -Infinity,
-      open: () => this.readFile(file, runs, warn, progress)[Symbol.asyncIterator](),
+      open: () => {
+        prefetch(index + 1);
+        const early = opened.get(index);
+        opened.delete(index);
+        return this.readFile(file, runs, warn, progress, early)[Symbol.asyncIterator]();
+      },
     }));
     try {
       // The linker sees events in merged order, in step with the end of each file: the weaker
@@ -140,6 +162,7 @@ export class DiagReader implements AsyncIterable<RunlogEvent> {
     runs: RunCounter,
     warn: (w: DiagWarning) => void,
     progress: ReadProgress,
+    early?: Promise<Readable>,
   ): AsyncGenerator<RunlogEvent[]> {
     const decoder = new LineDecoder(this.options.maxLineBytes === undefined ? {} : { maxLineBytes: this.options.maxLineBytes });
     const parser = new LogParser({
@@ -158,7 +181,7 @@ export class DiagReader implements AsyncIterable<RunlogEvent> {
     let counted = 0;
     const size = file.size ?? 0;
     try {
-      stream = await file.open(warn);
+      stream = await (early ?? file.open(warn));
       for await (const chunk of stream as AsyncIterable<Buffer | string>) {
         const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         decoder.push(buf, sink);

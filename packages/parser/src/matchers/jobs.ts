@@ -129,7 +129,8 @@ export function matchProcessChannel(r: LogRecord, ctx: FileContext): RunlogEvent
 
 export function matchProcessInvoker(r: LogRecord, ctx: FileContext): RunlogEvent | null {
   const m = r.message;
-  const fileName = after(m.trimStart(), "File name: '");
+  // `  File name: '...'` is indented: skip the trim (an allocation) for every other line.
+  const fileName = m.charCodeAt(0) === 32 ? after(m.trimStart(), "File name: '") : null;
   if (fileName !== null) {
     // Runner.Worker or Agent.Worker, with or without .exe
     ctx.spawnTarget = /(?:Runner|Agent)\.Worker(?:\.exe)?'$/.test(fileName) ? 'worker' : 'other';
