@@ -12,6 +12,17 @@ export interface CliIO {
   cwd: string;
 }
 
+/**
+ * yargs drops a lone `-` (standard input) from positional arrays: it re-reads `--paths -` and
+ * takes the `-` for a flag. It travels through yargs as this token; `inputPaths` turns it back.
+ */
+export const STDIN_ARG = '<stdin>';
+
+/** The paths a command was given, with standard input as `-` again. */
+export function inputPaths(paths: readonly string[]): string[] {
+  return paths.map((p) => (p === STDIN_ARG ? '-' : p));
+}
+
 /** Writes text, waiting when the stream asks for back-pressure (large NDJSON outputs). */
 export function write(stream: Writable, text: string): Promise<void> | void {
   if (stream.write(text)) return;

@@ -3,11 +3,12 @@
  * code instead of exiting, so tests can call it.
  */
 import yargs from 'yargs';
+import { RUNLOG_VERSION } from '@runlog/rules';
 import { analyzeCommand } from './commands/analyze.js';
 import { eventsCommand } from './commands/events.js';
 import { explainCommand, rulesCommand } from './commands/rules.js';
-import { describeError, EXIT_USAGE, isBrokenPipe } from './errors.js';
-import type { CliIO } from './io.js';
+import { describeError, EXIT_USAGE, isBrokenPipe, UsageError } from './errors.js';
+import { STDIN_ARG, type CliIO } from './io.js';
 
 export const EXIT_CODES_HELP = [
   'Exit codes:',
@@ -16,9 +17,10 @@ export const EXIT_CODES_HELP = [
   '  2  usage error or unreadable input (one line on stderr names the problem)',
 ].join('\n');
 
-export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+export async function main(rawArgv: readonly string[], io: CliIO): Promise<number> {
+  const dashDash = rawArgv.indexOf('--');
+  const argv = rawArgv.map((a, i) => (a === '-' && (dashDash < 0 || i < dashDash) ? STDIN_ARG : a));
   let exitCode = 0;
-  let usageError: string | null = null;
   const setExit = (code: number): void => {
     exitCode = code;
   };
@@ -35,13 +37,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .epilogue(EXIT_CODES_HELP)
     .help()
     .alias('h', 'help')
-    .version()
+    .version(RUNLOG_VERSION)
     .wrap(Math.min(100, io.stdout.columns ?? 100))
+    // `--rule a --rule b` repeats; `--rule a ./_diag` leaves the path a path.
+    .parserConfiguration({ 'greedy-arrays': false })
     .exitProcess(false)
     .showHelpOnFail(false)
     .fail((msg, err) => {
+      // Throwing stops yargs here: a command with invalid arguments must not run.
       if (err) throw err;
-      usageError = msg;
+      throw new UsageError(`${msg.replace(/\s*\n\s*/g, ' ')} (see 'runlog --help')`);
     });
   let helpShown = false;
   try {
@@ -55,10 +60,6 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     if (isBrokenPipe(err)) return exitCode;
     const line = describeError(err, Boolean(io.env['RUNLOG_DEBUG']));
     if (line) io.stderr.write(line + '\n');
-    return EXIT_USAGE;
-  }
-  if (usageError !== null) {
-    io.stderr.write(`runlog: ${usageError}\nRun 'runlog --help' for usage.\n`);
     return EXIT_USAGE;
   }
   if (helpShown) return 0;

@@ -64,10 +64,8 @@ describe('runlog events', () => {
     expect(ndjson(glob.stdout).map((e) => e.source.file)).toEqual([join(ROOT, 'test-logs', 'full-session', '_diag', WORKER_1)]);
   });
 
-  // Known CLI bug (packages/cli, not the parser): yargs stops eating the `paths..` array at a
-  // lone `-`, so `runlog events -` reads nothing and exits 0. readDiag itself reads `-` (see
-  // inputs.test.ts). Turn this into `it` once main.ts carries `-` through yargs.
-  it.failing('reads `-` from stdin next to files', () => {
+  // yargs drops a lone `-` from positional arrays; the CLI carries it through as `<stdin>`.
+  it('reads `-` from stdin next to files', () => {
     const stdin = runlog(['events', '-', join(FULL, WORKER_1), '--kind', 'log.file'], { input: readFileSync(join(FULL, RUNNER_2)) });
     expect(stdin.status).toBe(0);
     expect(ndjson(stdin.stdout).map((e) => e.source.file).sort()).toEqual(['<stdin>', join(FULL, WORKER_1)].sort());
@@ -124,7 +122,7 @@ describe('errors: exit 2, one line, no stack trace', () => {
   it('an unknown option exits 2 with a `runlog:` message naming it', () => {
     const r = runlog(['events', join(FULL, WORKER_1), '--bogus', '--kind', 'log.file']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^runlog: Unknown argument: bogus\n/);
+    expect(r.stderr).toMatch(/^runlog: Unknown argument: bogus \(see 'runlog --help'\)\n$/);
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 });

@@ -66,8 +66,7 @@ export function markdownTrusted(text: string): string {
     .replace(/\|/g, '\\|');
 }
 
-/** A fence longer than any backtick run in `content`, so content cannot close the block. */
-export function codeFence(content: string): string {
+function longestBacktickRun(content: string): number {
   let longest = 0;
   let run = 0;
   for (let i = 0; i < content.length; i++) {
@@ -78,7 +77,12 @@ export function codeFence(content: string): string {
       run = 0;
     }
   }
-  return '`'.repeat(Math.max(3, longest + 1));
+  return longest;
+}
+
+/** A fence longer than any backtick run in `content`, so content cannot close the block. */
+export function codeFence(content: string): string {
+  return '`'.repeat(Math.max(3, longestBacktickRun(content) + 1));
 }
 
 /** A fenced code block for untrusted text (control characters removed, fence unbreakable). */
@@ -88,12 +92,23 @@ export function codeBlock(content: string, lang = 'text'): string {
   return `${fence}${lang}\n${clean}\n${fence}`;
 }
 
-/** Inline code for untrusted text: backticks inside are balanced by a longer delimiter. */
+/**
+ * Inline code for untrusted text. A code span ends at the first backtick run as long as its
+ * delimiter, so the delimiter is one longer than the longest run inside (.NET's `Func`3`).
+ */
 export function inlineCode(content: string): string {
   const clean = stripControl(content).replace(/\r?\n/g, ' ');
-  const fence = codeFence(clean).slice(0, -2) || '`';
+  const fence = '`'.repeat(longestBacktickRun(clean) + 1);
   const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+/**
+ * Inline code inside a GFM table cell: GitHub splits cells at every unescaped `|`, even inside
+ * a code span, and shows `\|` there as `|`.
+ */
+export function tableCode(content: string): string {
+  return inlineCode(content).replace(/\|/g, '\\|');
 }
 
 /** Mermaid labels: only characters that cannot end a statement or open a directive. */

@@ -46,6 +46,7 @@ svg { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 @media print { body { max-width: none; padding: 0; } details { display: block; } details > summary { list-style: none; }
   details:not([open]) > *:not(summary) { display: block; } .cause, table, svg { break-inside: avoid; } }
+@media print { details::details-content { content-visibility: visible; display: block; } }
 `;
 
 export function formatHtml(result: AnalysisResult, options: HtmlOptions = {}): string {
@@ -182,7 +183,7 @@ function renderSvg(t: Timeline): string {
   const x = (ms: number): number => labelW + ((ms - t.start) / (t.end - t.start)) * plotW;
   const out: string[] = [];
   out.push(`<svg id="timeline" role="img" aria-label="Timeline" viewBox="0 0 ${width} ${height}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="11">`);
-  const ticks = 6;
+  const ticks = 4; // a tick label is ~100 units wide: 4 intervals keep the first and last clear of their neighbours
   for (let i = 0; i <= ticks; i++) {
     const ms = t.start + ((t.end - t.start) * i) / ticks;
     const px = x(ms).toFixed(1);

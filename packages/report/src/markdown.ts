@@ -6,7 +6,7 @@
  */
 import type { AnalysisResult, Cause } from '@runlog/rules';
 import { formatDuration } from '@runlog/rules';
-import { codeBlock, escapeMarkdown, inlineCode, markdownTrusted, mermaidLabel } from './escape.js';
+import { codeBlock, escapeMarkdown, inlineCode, markdownTrusted, mermaidLabel, tableCode } from './escape.js';
 import { alerts, runnerFacts, verdictWord } from './facts.js';
 import type { RedactionCount } from './redact.js';
 import { buildTimeline, type Tone } from './timeline.js';
@@ -48,7 +48,11 @@ export function formatMarkdown(result: AnalysisResult, options: MarkdownOptions 
   // Still too long (huge messages): cut the tail, keeping the verdict and a note.
   const text = render(result, LEVELS[LEVELS.length - 1]!, options, true);
   const note = '\n\n_Report truncated to fit the size limit; run runlog with `--format json` for everything._\n';
-  return text.length <= limit ? text : `${text.slice(0, Math.max(0, limit - note.length))}${note}`;
+  if (text.length <= limit) return text;
+  // Cut at a line end, so no table row, escape or entity is left half-written.
+  const head = text.slice(0, Math.max(0, limit - note.length));
+  const lineEnd = head.lastIndexOf('\n');
+  return `${lineEnd > 0 ? head.slice(0, lineEnd) : head}${note}`;
 }
 
 function render(result: AnalysisResult, d: Detail, options: MarkdownOptions, trimmed: boolean): string {
@@ -102,7 +106,7 @@ function render(result: AnalysisResult, d: Detail, options: MarkdownOptions, tri
   if (d.patterns > 0 && result.unrecognized.length > 0) {
     out.push('', '### Errors and warnings no rule explains', '', '| Count | Level | Component | Pattern | First seen |', '| ---: | --- | --- | --- | --- |');
     for (const p of result.unrecognized.slice(0, d.patterns)) {
-      out.push(`| ${p.count} | ${p.level} | ${escapeMarkdown(p.component)} | ${inlineCode(p.template.slice(0, 200))} | ${cell(p.firstSeen)} |`);
+      out.push(`| ${p.count} | ${p.level} | ${escapeMarkdown(p.component)} | ${tableCode(p.template.slice(0, 200))} | ${cell(p.firstSeen)} |`);
     }
     if (result.unrecognized.length > d.patterns) out.push('', `_${result.unrecognized.length - d.patterns} more pattern(s) in the JSON report._`);
   }

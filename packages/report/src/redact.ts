@@ -94,20 +94,26 @@ const PUBLIC_ORGS = new Set(['actions', 'github', 'docker', 'azure', 'aws-action
 const COMMON_WORDS = new Set(['runner', 'runners', 'actions', 'github', 'default', 'build', 'test', 'main', 'self-hosted', 'linux', 'windows', 'macos', 'x64', 'arm64', 'work', 'home', 'user', 'root', 'admin']);
 
 // ── patterns (each linear) ──────────────────────────────────────────────────────────────
+// Short minimums: an evidence excerpt can cut a token in two (`ghp_A1b2C3d4 … `), and the
+// part that is left must not survive either.
 const TOKEN_PATTERNS: RegExp[] = [
-  /\bgh[opsur]_[A-Za-z0-9]{20,255}\b/g,
-  /\bgithub_pat_[A-Za-z0-9_]{20,255}\b/g,
-  /\beyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,4096}\.[A-Za-z0-9_-]{4,4096}/g, // JWT
+  /\bgh[opsur]_[A-Za-z0-9]{8,255}\b/g,
+  /\bgithub_pat_[A-Za-z0-9_]{8,255}\b/g,
+  /\beyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,4096}(?:\.[A-Za-z0-9_-]{1,4096})?/g, // JWT (signature may be cut off)
 ];
 const AUTH_HEADER = /\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=-]{16,4096})/g;
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/@:'"<>]{1,256}):([^\s/@'"<>]{1,256})@/gi;
+// `scheme://user:password@` and `scheme://user@` (a token as user name, `git@`-style accounts);
+// not `docker://image:tag@sha256:...`, a public image pinned by digest.
+const URL_CREDENTIALS = /\b(?!docker:)([a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/@:'"<>]{1,256})(?::([^\s/@'"<>]{1,256}))?@/gi;
 const SECRET_PARAM = /([?&](?:access_token|token|sig|signature|code|password|pwd|secret|client_secret|jwt)=)([^&\s'"<>]{1,4096})/gi;
 const TENANT = /(\b[a-z0-9-]{1,63}\.actions\.githubusercontent\.com\/)([A-Za-z0-9_-]{8,128})/gi;
 const GITHUB_PATH = /((?<![A-Za-z0-9.-])(?:www\.|api\.)?github\.com[/:])([A-Za-z0-9][A-Za-z0-9-]{0,38})(?:\/([A-Za-z0-9._-]{1,100}))?(?:\/([A-Za-z0-9._-]{1,100}))?/gi;
-const EMAIL = /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g;
+// Not inside a word, and not the user part of a URL (`https://user@host`: that is a credential).
+const EMAIL = /(?<![A-Za-z0-9._%+-]|:\/\/)[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g;
 const HOME = /((?:\/home\/|\/Users\/|[A-Za-z]:\\Users\\|[A-Za-z]:\\\\Users\\\\))([^/\\\s'"<>:]{1,64})/g;
 const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\b/g;
-const IPV6 = /(?<![\w:.])(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}(?![\w:])/g;
+// A group may also be `<n>`: the unrecognised-pattern templates mask decimal runs (`fe80:<n>:1ff:...`).
+const IPV6 = /(?<![\w:.])(?:(?:[0-9a-fA-F]{1,4}|<n>)?:){2,7}(?:[0-9a-fA-F]{1,4}|<n>)?(?![\w:])/g;
 const HOSTNAME = /\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,24}\b/g;
 
 // Names stated in messages: `The actions runner <name> already has an active session.`
@@ -128,6 +134,8 @@ export class Redactor {
   private readonly replacements = new Map<RedactionCategory, number>();
   private knownPattern: RegExp | null = null;
   private readonly known = new Map<string, { category: RedactionCategory }>();
+  /** Known names with their digit runs masked as `<n>`, to the name. */
+  private readonly masked = new Map<string, string>();
 
   /** Learns names from the runner's facts before any text is redacted. */
   seed(seed: RedactorSeed): void {
@@ -158,6 +166,10 @@ export class Redactor {
 
   /** Learns names the text states (a runner name in a session-conflict message). */
   learnFrom(text: string): void {
+    // The user of `scheme://user:password@host` also turns up alone (a proxy user in a host list).
+    if (text.includes('@')) {
+      for (const m of text.matchAll(URL_CREDENTIALS)) if (m[3] !== undefined) this.learn('user', m[2]!);
+    }
     for (const re of RUNNER_NAME_STATEMENTS) {
       const m = re.exec(text);
       if (m === null) continue;
@@ -173,16 +185,19 @@ export class Redactor {
     for (const re of TOKEN_PATTERNS) t = t.replace(re, (v) => this.placeholder('token', v));
     // Credentials have digits; prose after "Bearer"/"Basic" does not.
     t = t.replace(AUTH_HEADER, (m, scheme: string, space: string, v: string) => (/\d/.test(v) ? `${scheme}${space}${this.placeholder('token', v)}` : m));
-    t = t.replace(URL_CREDENTIALS, (_m, scheme: string, user: string, pass: string) => `${scheme}${this.placeholder('credential', `${user}:${pass}`)}@`);
+    t = t.replace(URL_CREDENTIALS, (m, scheme: string, user: string, pass: string | undefined) =>
+      pass === undefined && isPlaceholder(user) ? m : `${scheme}${this.placeholder('credential', pass === undefined ? user : `${user}:${pass}`)}@`,
+    );
     t = t.replace(SECRET_PARAM, (_m, key: string, v: string) => (v === '***' ? `${key}${v}` : `${key}${this.placeholder('token', v)}`));
     t = t.replace(TENANT, (_m, host: string, id: string) => `${host}${this.placeholder('tenant', id)}`);
     t = t.replace(GITHUB_PATH, (m, prefix: string, a: string, b?: string, c?: string) => this.githubPath(m, prefix, a, b, c));
     t = t.replace(EMAIL, (v) => this.placeholder('email', v.toLowerCase()));
     t = t.replace(HOME, (_m, prefix: string, user: string) => `${prefix}${this.placeholder('user', user)}`);
-    t = this.replaceKnown(t);
     t = t.replace(IPV4, (v) => this.placeholder('ip', v));
     t = t.replace(IPV6, (v) => (isIpv6(v) ? this.placeholder('ip', v.toLowerCase()) : v));
+    // Host names before known names, so `ghes.acme.com` is one host, not `ghes.org-1.com`.
     t = t.replace(HOSTNAME, (v) => (looksLikeHost(v) ? this.placeholder('host', v) : v));
+    t = this.replaceKnown(t);
     return t;
   }
 
@@ -221,8 +236,11 @@ export class Redactor {
   private learn(category: RedactionCategory, value: string): void {
     const v = value.trim();
     if (v.length < 3 || COMMON_WORDS.has(v.toLowerCase()) || this.known.has(v)) return;
-    if (/^[a-z]+-\d+$/.test(v) && Object.values(PLACEHOLDER).includes(v.replace(/-\d+$/, ''))) return; // already a placeholder
+    if (isPlaceholder(v)) return; // already a placeholder
     this.known.set(v, { category });
+    // Unrecognised-pattern templates mask decimal runs: `build-01` is also `build-<n>` there.
+    const masked = maskDigits(v);
+    if (masked !== v && !this.masked.has(masked)) this.masked.set(masked, v);
     this.knownPattern = null;
     this.placeholderFor(category, v);
   }
@@ -231,10 +249,15 @@ export class Redactor {
     if (this.known.size === 0) return text;
     if (this.knownPattern === null) {
       const names = [...this.known.keys()].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-      // A plain alternation of literals: each position tries each name once (linear in text).
-      this.knownPattern = new RegExp(`(?<![A-Za-z0-9_-])(?:${names.map(escapeRegExp).join('|')})(?![A-Za-z0-9_-])`, 'g');
+      // An alternation of literals (digit runs may also read `<n>`): each position tries each
+      // name once (linear in text).
+      const alternatives = names.map((n) => escapeRegExp(n).replace(/\d+/g, (d) => `(?:${d}|<n>)`));
+      this.knownPattern = new RegExp(`(?<![A-Za-z0-9_-])(?:${alternatives.join('|')})(?![A-Za-z0-9_-])`, 'g');
     }
-    return text.replace(this.knownPattern, (v) => this.placeholder(this.known.get(v)!.category, v));
+    return text.replace(this.knownPattern, (v) => {
+      const name = this.known.has(v) ? v : (this.masked.get(maskDigits(v)) ?? v);
+      return this.placeholder(this.known.get(name)?.category ?? 'runner', name);
+    });
   }
 
   private placeholder(category: RedactionCategory, value: string): string {
@@ -277,7 +300,16 @@ function isPublicHost(host: string): boolean {
 function isIpv6(v: string): boolean {
   const groups = v.split(':');
   if (v.includes('::')) return groups.some((g) => /[0-9a-f]/i.test(g)) && v.length >= 4;
-  return groups.length >= 5 && groups.every((g) => g.length > 0);
+  return groups.length >= 5 && groups.every((g) => g.length > 0) && groups.some((g) => g !== '<n>');
+}
+
+/** `host-1`, `token-12`: a value this redactor (or an earlier pass) already wrote. */
+function isPlaceholder(v: string): boolean {
+  return /^[a-z]+-\d+$/.test(v) && Object.values(PLACEHOLDER).includes(v.replace(/-\d+$/, ''));
+}
+
+function maskDigits(s: string): string {
+  return s.replace(/\d+/g, '<n>');
 }
 
 function escapeRegExp(s: string): string {
@@ -314,11 +346,15 @@ const KEEP_KEYS = new Set([
   'category',
 ]);
 
+/** runlog's own rule metadata (remedies quote `http://user:pass@proxy:port` as an example). */
+const KEEP_SUBTREES = new Set(['remedy']);
+
 /**
  * Applies `redact` to every string inside a JSON-like value, keeping keys, structure, and the
  * values of id, enum and time fields.
  */
 export function redactDeep<T>(value: T, redact: (s: string) => string, key?: string): T {
+  if (key !== undefined && KEEP_SUBTREES.has(key)) return value;
   if (typeof value === 'string') return (key !== undefined && KEEP_KEYS.has(key) ? value : redact(value)) as T;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact, key)) as T;
   if (value !== null && typeof value === 'object') {

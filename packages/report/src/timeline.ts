@@ -58,7 +58,14 @@ export function buildTimeline(result: AnalysisResult): Timeline | null {
   const end = ms(result.window.end);
   if (start === null || end === null || end < start) return null;
   const span = Math.max(end - start, 1000);
+  const last = start + span;
   const minWidth = span / 400; // keep point events visible
+  // At least `minWidth` wide and inside the window: a point at the very end is drawn just before it.
+  const place = (s: number, e: number): { start: number; end: number } => {
+    const width = Math.max(e - s, minWidth);
+    const to = Math.min(s + width, last);
+    return { start: Math.max(start, to - width), end: to };
+  };
   const lanes: Lane[] = [];
   const outages: Segment[] = [];
 
@@ -70,7 +77,7 @@ export function buildTimeline(result: AnalysisResult): Timeline | null {
       const s = ms(ep.start) ?? ms(cause.firstSeen);
       const e = ms(ep.end) ?? s;
       if (s === null || e === null) continue;
-      segments.push({ start: s, end: Math.max(e, s + minWidth), label: cause.id, tone });
+      segments.push({ ...place(s, e), label: cause.id, tone });
     }
     if (segments.length === 0) continue;
     lanes.push({ id: cause.id, label: cause.title, segments });
@@ -95,13 +102,13 @@ export function buildTimeline(result: AnalysisResult): Timeline | null {
     if (s === null) continue;
     const e = ms(j.end) ?? s;
     const tone: Tone = j.result === 'Succeeded' || j.result === 'SucceededWithIssues' ? 'job-ok' : j.result === null ? 'job-other' : 'job-fail';
-    jobs.push({ start: s, end: Math.max(e, s + minWidth), label: j.name ?? j.jobId ?? 'job', tone });
+    jobs.push({ ...place(s, e), label: j.name ?? j.jobId ?? 'job', tone });
   }
   if (jobs.length > 0) {
     const shown = jobs.length > MAX_JOB_SEGMENTS ? jobs.slice(-MAX_JOB_SEGMENTS) : jobs;
     lanes.push({ id: 'jobs', label: jobs.length > MAX_JOB_SEGMENTS ? `Jobs (last ${MAX_JOB_SEGMENTS})` : 'Jobs', segments: shown });
   }
-  return { start, end: Math.max(end, start + 1000), lanes };
+  return { start, end: last, lanes };
 }
 
 function mergeSegments(segments: Segment[]): Segment[] {

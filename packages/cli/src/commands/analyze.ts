@@ -9,7 +9,7 @@ import { describeRedaction, formatGithub, formatHtml, formatJson, formatMarkdown
 import { chalkFor, decideColor } from '../color.js';
 import { UsageError } from '../errors.js';
 import { exitCodeFor, type FailOn } from '../exit-code.js';
-import { write, type CliIO } from '../io.js';
+import { inputPaths, write, type CliIO } from '../io.js';
 import { Progress } from '../progress.js';
 import { formatTerminal } from '../terminal.js';
 import { parseBound, resolveBound, type Bound } from '../time-bounds.js';
@@ -35,6 +35,8 @@ export async function runAnalyze(args: AnalyzeArgs, io: CliIO): Promise<number> 
   const unknown = unknownRuleNames([...(args.rule ?? []), ...(args.disableRule ?? [])]);
   if (unknown.length > 0) throw new UsageError(`unknown rule or cause id: ${unknown.join(', ')} (see 'runlog rules')`);
   if (args.redactMap !== undefined && !args.redact) throw new UsageError('--redact-map only makes sense with --redact');
+  if (args.output === '') throw new UsageError('--output needs a file name');
+  if (args.redactMap === '') throw new UsageError('--redact-map needs a file name');
   const since = args.since === undefined ? null : parseBound('since', args.since);
   const until = args.until === undefined ? null : parseBound('until', args.until);
   const logEnd = since?.kind === 'relative' || until?.kind === 'relative' ? await findLogEnd(args.paths, io) : null;
@@ -76,7 +78,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: CliIO): Promise<number> 
     result = redacted.result;
     redaction = redacted.summary;
     if (args.redactMap !== undefined) {
-      await writeFile(args.redactMap, `${JSON.stringify(redacted.mapping, null, 2)}\n`, { mode: 0o600 });
+      await writeOutput(args.redactMap, `${JSON.stringify(redacted.mapping, null, 2)}\n`, { mode: 0o600 });
       io.stderr.write(`runlog: wrote the redaction map to ${args.redactMap} (keep it private)\n`);
     }
   }
@@ -85,7 +87,7 @@ export async function runAnalyze(args: AnalyzeArgs, io: CliIO): Promise<number> 
   const color = args.format === 'terminal' && decideColor({ flag: args.color, env: io.env, isTTY: !toFile && io.stdout.isTTY === true });
   const text = render(result, args.format, { color, width: toFile ? 100 : io.stdout.columns ?? 100, redaction });
   if (toFile) {
-    await writeFile(args.output!, text);
+    await writeOutput(args.output!, text);
     io.stderr.write(`runlog: wrote the ${args.format} report to ${args.output}\n`);
   } else {
     await write(io.stdout, text);
@@ -111,6 +113,17 @@ export function render(
       return formatHtml(result, o.redaction === undefined ? {} : { redaction: o.redaction });
     case 'github':
       return formatGithub(result);
+  }
+}
+
+/** A file the user named: failing to write it is their problem to fix (exit 2), not a bug. */
+async function writeOutput(path: string, text: string, options: { mode?: number } = {}): Promise<void> {
+  try {
+    await writeFile(path, text, options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    throw new UsageError(`cannot write ${path}: ${reason}`);
   }
 }
 
@@ -155,7 +168,7 @@ export function analyzeCommand(io: CliIO, setExit: (code: number) => void): Comm
         .example('$0 analyze logs.zip --format json | jq ".diagnosis.causes[0].id"', 'The first cause id, for scripts') as never,
     handler: async (argv) => {
       if (argv.paths.length === 0) throw new RunlogInputError('(no path)', 'not-found', 'name a _diag directory or log files');
-      setExit(await runAnalyze(argv, io));
+      setExit(await runAnalyze({ ...argv, paths: inputPaths(argv.paths) }, io));
     },
   };
 }

@@ -3,8 +3,8 @@
  */
 import type { CommandModule } from 'yargs';
 import { readDiag, type RunlogEvent } from '@runlog/parser';
-import { Redactor, redactDeep, describeRedaction } from '@runlog/report';
-import { write, type CliIO } from '../io.js';
+import { Redactor, redactDeep, describeRedaction, jsonText } from '@runlog/report';
+import { inputPaths, write, type CliIO } from '../io.js';
 import { EXIT_OK, UsageError } from '../errors.js';
 
 export interface EventsArgs {
@@ -34,9 +34,9 @@ export async function runEvents(args: EventsArgs, io: CliIO): Promise<number> {
       if (kinds !== null && !kinds.has(e.kind)) continue;
       if (redactor !== null) {
         if (e.kind === 'runner.settings') redactor.seed({ runnerName: e.runnerName, gitHubUrl: e.gitHubUrl, serverUrl: e.serverUrl });
-        text += JSON.stringify(redactDeep(e, (s) => redactor!.redact(s))) + '\n';
+        text += jsonText(redactDeep(e, (s) => redactor!.redact(s))) + '\n';
       } else {
-        text += JSON.stringify(e) + '\n';
+        text += jsonText(e) + '\n';
       }
     }
     if (text.length > 0) await write(io.stdout, text);
@@ -85,7 +85,7 @@ export function eventsCommand(io: CliIO, setExit: (code: number) => void): Comma
         .example('$0 events ./_diag | jq -c "select(.kind == \\"http.failure\\")"', 'HTTP failures, one per line') as never,
     handler: async (argv) => {
       if (argv.kind !== undefined && argv.kind.some((k) => k.trim() === '')) throw new UsageError('--kind needs an event kind');
-      setExit(await runEvents(argv, io));
+      setExit(await runEvents({ ...argv, paths: inputPaths(argv.paths) }, io));
     },
   };
 }
