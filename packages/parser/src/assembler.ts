@@ -43,6 +43,8 @@ interface Building {
   chars: number;
 }
 
+const NO_LINES: string[] = [];
+
 export class RecordAssembler {
   private readonly maxContinuation: number;
   private readonly startsEntry: ((line: string) => boolean) | null;
@@ -145,7 +147,7 @@ export class RecordAssembler {
       component: h.component,
       host: h.host,
       message: h.message,
-      continuation: [],
+      continuation: NO_LINES,
       droppedLines: 0,
     };
     return { record, jsonDepth: opensJson(h.message) ? jsonDelta(h.message) : -1, chars: 0 };
@@ -171,7 +173,7 @@ export class RecordAssembler {
       component: 'Console',
       host: null,
       message: text,
-      continuation: [],
+      continuation: NO_LINES,
       droppedLines: 0,
     };
     return { record, jsonDepth: opensJson(text) ? jsonDelta(text) : -1, chars: 0 };
@@ -220,6 +222,8 @@ export class RecordAssembler {
     const r = b.record;
     r.endLine = lineNo;
     // Once a line is dropped, all later ones are too: what is kept stays one contiguous head.
+    // Most records have no continuation: they share one empty array until their first line.
+    if (r.continuation === NO_LINES) r.continuation = [];
     if (r.droppedLines === 0 && r.continuation.length < this.maxContinuation && b.chars + text.length <= MAX_CONTINUATION_CHARS) {
       r.continuation.push(text);
       b.chars += text.length;

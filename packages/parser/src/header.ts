@@ -132,10 +132,13 @@ export function parseHeader(line: string): Header | null {
 /** `2024-11-21 14:05:48Z` → `2024-11-21T14:05:48Z`, with the epoch milliseconds. */
 export class TimeCache {
   private lastRaw = '';
+  /** The ISO form and epoch ms of the last `convert` (fields, not a fresh object per line). */
+  iso = '';
+  ms = 0;
   private lastIso = '';
   private lastMs = 0;
 
-  convert(raw: string): { iso: string; ms: number } {
+  convert(raw: string): this {
     if (raw !== this.lastRaw) {
       this.lastRaw = raw;
       this.lastIso = raw.slice(0, 10) + 'T' + raw.slice(11);
@@ -148,7 +151,9 @@ export class TimeCache {
         num(raw, 17, 19),
       );
     }
-    return { iso: this.lastIso, ms: this.lastMs };
+    this.iso = this.lastIso;
+    this.ms = this.lastMs;
+    return this;
   }
 }
 
