@@ -203,7 +203,8 @@ function hostOf(e: RunlogEvent): string | null {
   else if (e.kind === 'connection.lost') text = e.reason;
   else if (e.kind === 'exception') text = [e.message, ...e.inner.map((i) => i.message)].join(' ');
   if (text === null) return null;
-  const url = /https?:\/\/([A-Za-z0-9.-]+)/.exec(text);
+  // Skip `user:password@` so a proxy's credentials are never taken for its host.
+  const url = /https?:\/\/(?:[^\s/@]{1,256}@)?([A-Za-z0-9.-]{1,253})/.exec(text);
   if (url !== null) return url[1]!.toLowerCase();
   const paren = /\(([A-Za-z0-9.-]+\.[A-Za-z]{2,}):\d+\)/.exec(text);
   return paren === null ? null : paren[1]!.toLowerCase();

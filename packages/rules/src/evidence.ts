@@ -20,7 +20,18 @@ export function excerptOf(e: RunlogEvent): string {
   }
   // Long lines (URLs with query strings) keep their head and their tail, where the status
   // or the reason usually is.
-  return text.length > MAX_EXCERPT ? `${text.slice(0, MAX_EXCERPT - 161)} … ${text.slice(-158)}` : text;
+  if (text.length <= MAX_EXCERPT) return text;
+  return `${cutAtWord(text.slice(0, MAX_EXCERPT - 161), 'end')} … ${cutAtWord(text.slice(-158), 'start')}`;
+}
+
+/** Trims a cut piece back to a word boundary (within 24 chars), so tokens are not halved. */
+function cutAtWord(piece: string, side: 'start' | 'end'): string {
+  if (side === 'end') {
+    const at = piece.lastIndexOf(' ');
+    return at >= piece.length - 24 ? piece.slice(0, at) : piece;
+  }
+  const at = piece.indexOf(' ');
+  return at >= 0 && at < 24 ? piece.slice(at + 1) : piece;
 }
 
 export function evidenceOf(e: RunlogEvent, role: Evidence['role'] = 'trigger'): Evidence {

@@ -32,8 +32,12 @@ const MASKS: [RegExp, string][] = [
 ];
 
 /** `Sleeping for 21.7 seconds` and `Sleeping for 47.2 seconds` share one template. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /\u001b(?:\[[0-?]{0,32}[ -/]{0,8}[@-~]|\][^\u0007\u001b]{0,512}(?:\u0007|\u001b\\)?|[@-Z\\-_])|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
 export function templateOf(text: string): string {
-  let t = text.length > MAX_TEMPLATE_INPUT ? text.slice(0, MAX_TEMPLATE_INPUT) : text;
+  // Control sequences go first, so the masks below never split one into pieces.
+  let t = (text.length > MAX_TEMPLATE_INPUT ? text.slice(0, MAX_TEMPLATE_INPUT) : text).replace(CONTROL, '');
   for (const [re, mask] of MASKS) t = t.replace(re, mask);
   return t.replace(/\s+/g, ' ').trim();
 }
