@@ -176,8 +176,23 @@ export function failureText(e: RunlogEvent): string | null {
   }
 }
 
+const CANCELLATION_TYPES = ['TaskCanceledException', 'OperationCanceledException'];
+
+/**
+ * A request the runner cancelled itself: the long poll it drops when a job starts or ends,
+ * or a shutdown. Its inner exceptions ("Unable to read data from the transport connection:
+ * Operation canceled") must not read as a network failure. A cancellation caused by a
+ * timeout (HttpClient.Timeout) is a timeout, not this.
+ */
+export function isLocalCancellation(e: RunlogEvent): boolean {
+  if (e.kind !== 'exception' || !CANCELLATION_TYPES.some((t) => e.type.endsWith(t))) return false;
+  const text = failureText(e)!.toLowerCase();
+  return !text.includes('timeout') && !text.includes('timed out');
+}
+
 /** The class of a failure event, or null when it is not a classifiable failure. */
 export function classifyEvent(e: RunlogEvent): FailureClass | null {
+  if (isLocalCancellation(e)) return null;
   if (e.kind === 'http.failure') {
     return classifyStatus(e.status) ?? (e.reason === null ? null : classifyText(e.reason));
   }

@@ -27,6 +27,8 @@ interface ClassState {
   hosts: Set<string>;
   /** Failures of the runner's own link to the service (not self-update downloads). */
   linkFailures: number;
+  /** Failures within minutes after the process had been silent (suspended VM, stopped process). */
+  afterSilence: number;
 }
 
 export interface LinkSummary {
@@ -45,6 +47,12 @@ export interface LinkSummary {
   labels: string[];
   /** True when every failure was a self-update download: the link to the service itself worked. */
   updateDownloadsOnly: boolean;
+  /**
+   * True when every failure came right after the Listener had been silent for minutes: a
+   * request in flight while the VM was suspended times out when it wakes up; the network is
+   * not the suspect (spec §4.F rule 4).
+   */
+  afterSilenceOnly: boolean;
   /** Hosts named by the failing requests. */
   hosts: string[];
 }
@@ -54,12 +62,24 @@ function listenerSide(e: RunlogEvent): boolean {
   return e.process !== 'worker' && e.process !== 'selfupdate' && e.process !== 'check';
 }
 
+/**
+ * While a job runs the Listener renews its lock every 60 s; five minutes without a line after
+ * a renewal means the process was not running (an idle runner may well be silent that long).
+ */
+const SILENCE_MS = 5 * 60_000;
+const AFTER_SILENCE_MS = 3 * 60_000;
+
 const CONFIG_TIME = ['Failed to get tenant credentials', 'Failed to get JIT runner token', 'Failed to connect.', 'Catch exception during test agent connection'];
 
 export class LinkFailures {
   private readonly states = new Map<FailureClass, ClassState>();
   private readonly context: Occurrences;
   private configTime = false;
+  private lastListenerMs: number | null = null;
+  private lastWasRenewal = false;
+  private lastObserved: RunlogEvent | null = null;
+  /** When the last long silence of the Listener log ended. */
+  private silenceEndMs: number | null = null;
   private proxyEvent: RunlogEvent | null = null;
   /** The last exception dumped, to classify the `Runner connect error` line that repeats its message. */
   private lastException: { message: string; cls: FailureClass | null } | null = null;
@@ -74,6 +94,7 @@ export class LinkFailures {
       for (const s of this.states.values()) s.episodes.ok(e);
     };
     return {
+      '*': (e) => this.observeTime(e),
       exception: fail,
       'connection.lost': fail,
       'job.acquire_error': fail,
@@ -101,6 +122,16 @@ export class LinkFailures {
       'job.status': ok,
       'http.success': ok,
     };
+  }
+
+  /** Follows the Listener's clock to notice when it was silent mid-job (once per event). */
+  private observeTime(e: RunlogEvent): void {
+    if (e === this.lastObserved || !listenerSide(e) || e.time === null || e.kind === 'log.file') return;
+    this.lastObserved = e;
+    const ms = Date.parse(e.time);
+    if (this.lastListenerMs !== null && this.lastWasRenewal && ms - this.lastListenerMs > SILENCE_MS) this.silenceEndMs = ms;
+    this.lastListenerMs = ms;
+    this.lastWasRenewal = e.kind === 'job.renewed';
   }
 
   /** `Failed to get tenant credentials -- Attempt: 1` and kin: config.sh could not connect. */
@@ -133,12 +164,15 @@ export class LinkFailures {
   private record(cls: FailureClass, e: RunlogEvent, serious: boolean): void {
     let s = this.states.get(cls);
     if (s === undefined) {
-      s = { occurrences: new Occurrences(this.ctx), episodes: new Episodes(), serious: 0, statements: 0, labels: new Set(), hosts: new Set(), linkFailures: 0 };
+      s = { occurrences: new Occurrences(this.ctx), episodes: new Episodes(), serious: 0, statements: 0, labels: new Set(), hosts: new Set(), linkFailures: 0, afterSilence: 0 };
       this.states.set(cls, s);
     }
     s.occurrences.add(e);
     s.episodes.fail(e);
     if (e.kind !== 'update.download_failed') s.linkFailures++;
+    this.observeTime(e);
+    const ms = e.time === null ? null : Date.parse(e.time);
+    if (ms !== null && this.silenceEndMs !== null && ms - this.silenceEndMs <= AFTER_SILENCE_MS) s.afterSilence++;
     if (serious) s.serious++;
     if (e.kind === 'connection.lost') s.statements++;
     const label = labelOf(e);
@@ -166,6 +200,7 @@ export class LinkFailures {
       ongoing: episodes.at(-1)?.outcome === 'ongoing',
       configTime: this.configTime,
       updateDownloadsOnly: states.every((st) => st.linkFailures === 0),
+      afterSilenceOnly: states.every((st) => st.afterSilence === st.occurrences.count),
       failingSeconds: episodes.reduce((n, ep) => n + (ep.durationSeconds ?? 0), 0),
       labels: [...new Set(states.flatMap((st) => [...st.labels]))].sort(),
       hosts: [...new Set(states.flatMap((st) => [...st.hosts]))].sort(),

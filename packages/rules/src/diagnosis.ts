@@ -153,19 +153,12 @@ function toCause(g: Group): Cause {
 
 /** A symptom cause moves under the earliest cause it is known to follow from, if one was active. */
 function attachSymptoms(causes: Cause[], groups: Map<CauseId, Group>): Cause[] {
-  const top: Cause[] = [];
-  const symptomCauses = causes.filter((c) => c.type === 'symptom');
-  const others = causes.filter((c) => c.type !== 'symptom');
-  for (const s of symptomCauses) {
-    const parents = new Set(groups.get(s.id)!.metas.flatMap((m) => m.symptomOf ?? []));
-    const candidates = others
-      .filter((c) => parents.has(c.id) && startedBy(c, s))
-      .sort((a, b) => cmpTime(a.firstSeen, b.firstSeen) || compareCauses(a, b));
-    const parent = candidates[0];
-    if (parent === undefined) {
-      top.push(s);
-      continue;
-    }
+  const parentsOf = (s: Cause): Set<CauseId> => new Set(groups.get(s.id)!.metas.flatMap((m) => m.symptomOf ?? []));
+  // A parent explains its symptom only if it is at least as serious: an informational note
+  // (a timeout that followed a suspension) cannot carry a lost job.
+  const canCarry = (parent: Cause, s: Cause, ids: Set<CauseId>): boolean =>
+    ids.has(parent.id) && startedBy(parent, s) && SEVERITY_RANK[parent.severity] >= SEVERITY_RANK[s.severity];
+  const attach = (parent: Cause, s: Cause): void => {
     parent.symptoms.push({
       id: s.id,
       title: s.title,
@@ -176,9 +169,34 @@ function attachSymptoms(causes: Cause[], groups: Map<CauseId, Group>): Cause[] {
       lastSeen: s.lastSeen,
       evidence: s.evidence.slice(0, MAX_SYMPTOM_EVIDENCE),
     });
+  };
+  const others = causes.filter((c) => c.type !== 'symptom');
+  let loose: Cause[] = [];
+  // First pass: symptoms under the root causes that produced them.
+  for (const s of causes.filter((c) => c.type === 'symptom')) {
+    const ids = parentsOf(s);
+    const parent = others.filter((c) => canCarry(c, s, ids)).sort((a, b) => cmpTime(a.firstSeen, b.firstSeen) || compareCauses(a, b))[0];
+    if (parent === undefined) loose.push(s);
+    else attach(parent, s);
   }
-  for (const c of others) c.symptoms.sort((a, b) => cmpTime(a.firstSeen, b.firstSeen) || (a.id < b.id ? -1 : 1));
-  return [...others, ...top];
+  // Second pass: chains of symptoms with no root in the logs (a lost lock, then the job it
+  // cancelled): the later one goes under the earlier one.
+  let moved = true;
+  while (moved) {
+    moved = false;
+    for (const s of loose) {
+      const ids = parentsOf(s);
+      const parent = loose.filter((c) => c !== s && canCarry(c, s, ids) && !parentsOf(c).has(s.id)).sort((a, b) => cmpTime(a.firstSeen, b.firstSeen))[0];
+      if (parent === undefined) continue;
+      attach(parent, s);
+      for (const inner of s.symptoms) parent.symptoms.push(inner);
+      loose = loose.filter((c) => c !== s);
+      moved = true;
+      break;
+    }
+  }
+  for (const c of [...others, ...loose]) c.symptoms.sort((a, b) => cmpTime(a.firstSeen, b.firstSeen) || (a.id < b.id ? -1 : 1));
+  return [...others, ...loose];
 }
 
 /** The parent must have started no later than the symptom ended (times unknown: allowed). */

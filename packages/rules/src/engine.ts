@@ -86,20 +86,23 @@ export class Engine {
     this.factsCollector.observe(e);
     this.jobsCollector.observe(e);
     this.working.observe(e);
-    const list = this.handlers.get(e.kind);
-    if (list !== undefined) {
-      for (const h of list) {
-        if (this.broken.has(h.ruleId)) continue;
-        try {
-          h.fn(e);
-        } catch (err) {
-          this.fail(h.ruleId, err);
-        }
-      }
-    }
+    this.dispatch(this.handlers.get(e.kind), e);
+    this.dispatch(this.handlers.get('*'), e);
     if (isProblem(e) && !isBenignNoise(e)) {
       this.pendingTail.push(e);
       if (this.pendingTail.length > TAIL_WINDOW) this.commitTail(this.pendingTail.shift()!);
+    }
+  }
+
+  private dispatch(list: { ruleId: string; fn: Handler }[] | undefined, e: RunlogEvent): void {
+    if (list === undefined) return;
+    for (const h of list) {
+      if (this.broken.has(h.ruleId)) continue;
+      try {
+        h.fn(e);
+      } catch (err) {
+        this.fail(h.ruleId, err);
+      }
     }
   }
 

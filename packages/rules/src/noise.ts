@@ -7,6 +7,7 @@
  * - Token refresh races log `Retrieving an AAD auth token took a long time`.
  */
 import type { RunlogEvent } from '@runlog/parser';
+import { isLocalCancellation } from './classify.js';
 
 const LISTENER_COMPONENTS = new Set([
   'MessageListener',
@@ -20,12 +21,11 @@ const LISTENER_COMPONENTS = new Set([
   'RunServer',
 ]);
 
-const CANCELLATION_TYPES = ['TaskCanceledException', 'OperationCanceledException'];
 
 export function isBenignNoise(e: RunlogEvent): boolean {
   switch (e.kind) {
     case 'exception':
-      return LISTENER_COMPONENTS.has(e.component) && CANCELLATION_TYPES.some((t) => e.type.endsWith(t)) && e.inner.length === 0;
+      return LISTENER_COMPONENTS.has(e.component) && isLocalCancellation(e);
     case 'unrecognized':
       return e.text.startsWith('Retrieving an AAD auth token took a long time');
     default:

@@ -124,6 +124,8 @@ export interface RuleContext<MessageIds extends string> {
 export type RuleListeners = {
   [K in EventKind]?: (event: EventOfKind<K>) => void;
 } & {
+  /** Called for every event, after the kind's own listener. Costs a call per event: use sparingly. */
+  '*'?: (event: RunlogEvent) => void;
   /** Called once after the last event. */
   end?: () => void;
 };

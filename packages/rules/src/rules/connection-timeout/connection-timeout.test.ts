@@ -1,5 +1,5 @@
 import { RuleTester, log } from '../../testing/rule-tester.js';
-import { MESSAGES_URL, PROXY_LINE, REASONS, corpusCase, listenerFlow } from '../service-unavailable/fixtures/listener-flow.js';
+import { MESSAGES_URL, PROXY_LINE, REASONS, corpusCase, listenerFlow, testLogs } from '../service-unavailable/fixtures/listener-flow.js';
 import rule from './connection-timeout.js';
 
 const FILE = 'Runner_20250304-100000-utc.log';
@@ -101,6 +101,12 @@ new RuleTester().run(rule, {
       description: 'Secondary cause of case 018 (self_update_failed first): the slow link is worth reporting.',
       files: corpusCase('018'),
       errors: [{ messageId: 'updateDownload', severity: 'info', evidence: ['Runner_20200422-064032-utc.log:4'] }],
+    },
+    {
+      name: 'a renewal that times out after the VM was suspended mid-job',
+      description: 'Renewals stop for 18 minutes with no line logged, then the in-flight PATCH times out: the suspension, not the network (spec §4.F rule 4); context only.',
+      files: testLogs('blind/017-lock-renewal-out-of-retry-suspended-vm/_diag'),
+      errors: [{ messageId: 'afterSuspension', severity: 'info' }],
     },
   ],
 });

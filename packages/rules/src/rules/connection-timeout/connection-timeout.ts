@@ -13,6 +13,8 @@ export default createRule({
     type: 'root-cause',
     severity: 'warning',
     messages: {
+      afterSuspension:
+        'A request timed out at {{first}} right after the runner had logged nothing for minutes during a job ({{count}} timeout(s)): the machine or the process was suspended (a paused VM, a sleeping host, CPU starvation), and the request in flight timed out when it woke up. The network is probably fine.',
       updateDownload:
         'Downloading the runner update timed out ({{count}} time(s), first at {{first}}): the path to GitHub\'s release downloads is slow or blocked.',
       timeout:
@@ -46,6 +48,18 @@ export default createRule({
         if (typeof context.facts.proxy === 'string') return; // the proxy's timeouts: proxy-error
         const s = link.claim(['timeout']);
         if (s === null) return;
+        if (s.afterSilenceOnly) {
+          // The request was in flight while the process was not running: it times out when
+          // the process wakes up. The suspension, not the network, cost the job its lock.
+          context.report({
+            messageId: 'afterSuspension',
+            data: { count: s.count, first: s.summary.firstSeen ?? 'unknown' },
+            ...s.summary,
+            severity: 'info',
+            confidence: { level: 'medium', reason: 'the timeout came right after minutes without a single line while a job was running' },
+          });
+          return;
+        }
         if (s.updateDownloadsOnly) {
           // The download of a runner update timed out: the update failed because of it
           // (self-update-failed); the timeout itself is context, not the cause to fix first.

@@ -1,11 +1,17 @@
 import { RuleTester, log } from '../../testing/rule-tester.js';
 import { PROXY_LINE, REASONS, listenerFlow } from '../service-unavailable/fixtures/listener-flow.js';
+import { testLogs as blindLogs } from '../service-unavailable/fixtures/listener-flow.js';
 import rule from './dns-or-network-unreachable.js';
 
 const FILE = 'Runner_20250304-100000-utc.log';
 
 new RuleTester().run(rule, {
   valid: [
+    {
+      name: 'a broker long poll the runner cancels itself when a job starts',
+      description: 'TaskCanceledException with an inner "Unable to read data from the transport connection: Operation canceled" is the runner dropping its own poll, not a network failure.',
+      files: blindLogs('blind/028-healthy-cancelled-broker-poll-during-job/_diag'),
+    },
     {
       name: 'a 503 outage in the same poll-error flow',
       description: 'The service answered (503): service-side (service-unavailable), not the local network (spec §4.F rule 3).',
