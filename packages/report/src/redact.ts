@@ -132,6 +132,8 @@ export interface RedactorSeed {
 export class Redactor {
   private readonly values = new Map<RedactionCategory, Map<string, string>>();
   private readonly replacements = new Map<RedactionCategory, number>();
+  /** `category\0value` of every value actually replaced somewhere. */
+  private readonly used = new Set<string>();
   private knownPattern: RegExp | null = null;
   private readonly known = new Map<string, { category: RedactionCategory }>();
   /** Known names with their digit runs masked as `<n>`, to the name. */
@@ -204,7 +206,11 @@ export class Redactor {
   /** What was replaced, by kind: for the report's redaction notice. */
   summary(): RedactionCount[] {
     return [...this.values]
-      .map(([category, map]) => ({ category, values: map.size, replacements: this.replacements.get(category) ?? 0 }))
+      .map(([category, map]) => ({
+        category,
+        values: [...map.keys()].filter((v) => this.used.has(`${category}\u0000${v}`)).length,
+        replacements: this.replacements.get(category) ?? 0,
+      }))
       .filter((c) => c.replacements > 0)
       .sort((a, b) => (a.category < b.category ? -1 : 1));
   }
@@ -212,8 +218,10 @@ export class Redactor {
   /** The mapping, original → placeholder, for the owner's local `--redact-map` file. */
   mapping(): Record<string, Record<string, string>> {
     const out: Record<string, Record<string, string>> = {};
+    // Only what was actually replaced: a name learned but never met is not in the report.
     for (const [category, map] of [...this.values].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      out[category] = Object.fromEntries([...map].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      const entries = [...map].filter(([v]) => this.used.has(`${category}\u0000${v}`));
+      if (entries.length > 0) out[category] = Object.fromEntries(entries.sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0)));
     }
     return out;
   }
@@ -262,6 +270,7 @@ export class Redactor {
 
   private placeholder(category: RedactionCategory, value: string): string {
     this.replacements.set(category, (this.replacements.get(category) ?? 0) + 1);
+    this.used.add(`${category}\u0000${value}`);
     return this.placeholderFor(category, value);
   }
 
