@@ -3,10 +3,12 @@
  */
 import type { RunlogEvent } from '@runlog/parser';
 import { Occurrences, evidenceOf, mergeSummaries } from '../../evidence.js';
-import { Episodes, episodeSummary, formatDuration } from '../../temporal.js';
+import { Deadlines, Episodes, RetryLoop, episodeSummary, formatDuration } from '../../temporal.js';
 import { createRule, type Confidence, type Evidence, type FileSpan } from '../../types.js';
 
 const CONFLICT_EXCEPTION = 'TaskAgentSessionConflictException';
+/** The runner's own give-up point for conflicts (240 s of retries). */
+const NO_SESSION_MS = 4 * 60_000;
 
 function isSessionsUrl(url: string | null): boolean {
   return url !== null && /\/sessions(?:[/?]|$)/i.test(url);
@@ -57,12 +59,19 @@ export default createRule({
     /** `A session for this runner already exists.` lines: one per conflict, unlike the closing statements. */
     let statedConflicts = 0;
     const episodes = new Episodes();
+    // The runner's own retry loop: 30 s sleeps between conflicts, then exit code 5 (v2.316+).
+    const loop = new RetryLoop();
+    // Spec §4.F rule 1: conflicts and no `Session created.` within 4 minutes of the first one.
+    const recovery = new Deadlines<RunlogEvent>();
+    let lastMs: number | null = null;
     let gaveUp = false;
     let exitFive: RunlogEvent | null = null;
 
     const conflict = (e: RunlogEvent): void => {
       conflicts.add(e);
+      if (!episodes.active && e.time !== null) recovery.expect('session', e, Date.parse(e.time), NO_SESSION_MS);
       episodes.fail(e);
+      loop.fail();
     };
 
     return {
@@ -93,27 +102,42 @@ export default createRule({
       },
       'session.created'(e) {
         episodes.ok(e);
+        recovery.fulfil('session');
+        loop.reset();
+      },
+      'retry.sleep'(e) {
+        if (episodes.active) loop.sleep(e.seconds);
       },
       'runner.exited'(e) {
+        if (episodes.active) loop.exit(e.code);
         if (e.code === 5) exitFive = e;
+      },
+      '*'(e) {
+        if (e.time === null) return;
+        lastMs = Date.parse(e.time);
+        recovery.tick(lastMs);
       },
       end() {
         const summary = mergeSummaries(conflicts.summary(), statements.summary());
         if (summary === null) return;
         const eps = episodes.finish();
         const { ongoing, totalSeconds } = episodeSummary(eps);
+        const { missed } = recovery.finish(lastMs);
         const evidence: Evidence[] = [...summary.evidence];
         if (exitFive !== null) evidence.push(evidenceOf(exitFive, 'trigger'));
         const count = Math.max(conflicts.count, statedConflicts, 1);
+        const retried = loop.sleeps > 0 ? `after ${loop.sleeps} retries over ${formatDuration(loop.sleptSeconds)}` : 'after retrying';
         const outcome = exitFive !== null || gaveUp
-          ? 'the runner gave up and stopped (it exits with code 5 and does not retry)'
+          ? `the runner gave up ${retried} and stopped${loop.exitCode !== null ? ` with exit code ${loop.exitCode}` : ''} (it does not retry after that)`
           : ongoing
             ? `still failing where the log ends (${formatDuration(totalSeconds)} so far)`
             : `a session was created again after ${formatDuration(totalSeconds)}`;
         const confidence: Confidence =
           exitFive !== null || gaveUp
             ? { level: 'high', reason: 'the runner retried until its conflict limit and stopped' }
-            : count >= 2
+            : count >= 2 && missed.length > 0
+              ? { level: 'high', reason: `${count} consecutive session conflicts and no session for 4 minutes after the first` }
+              : count >= 2
               ? { level: 'high', reason: `${count} consecutive session conflicts` }
               : { level: 'medium', reason: 'a single session conflict; a stale session after a crash clears within minutes' };
         context.report({
