@@ -75,9 +75,9 @@ export class LinkFailures {
   private readonly states = new Map<FailureClass, ClassState>();
   private readonly context: Occurrences;
   private configTime = false;
-  private lastListenerMs: number | null = null;
-  private lastWasRenewal = false;
-  private lastObserved: RunlogEvent | null = null;
+  private jobInFlight = false;
+  private lastRenewalMs: number | null = null;
+  private failedSinceRenewal = false;
   /** When the last long silence of the Listener log ended. */
   private silenceEndMs: number | null = null;
   private proxyEvent: RunlogEvent | null = null;
@@ -94,7 +94,6 @@ export class LinkFailures {
       for (const s of this.states.values()) s.episodes.ok(e);
     };
     return {
-      '*': (e) => this.observeTime(e),
       exception: fail,
       'connection.lost': fail,
       'job.acquire_error': fail,
@@ -115,23 +114,37 @@ export class LinkFailures {
       'session.created': ok,
       'connection.restored': ok,
       'message.received': ok,
-      'job.renewed': ok,
+      'job.renewed': (e) => {
+        ok(e);
+        if (e.time !== null) this.lastRenewalMs = Date.parse(e.time);
+        this.failedSinceRenewal = false;
+        this.jobInFlight = true; // renewals only happen while a job runs (excerpts may lack its start)
+      },
       'poll.heartbeat': ok,
-      'job.received': ok,
+      'job.received': (e) => {
+        ok(e);
+        this.jobInFlight = true;
+        this.lastRenewalMs = null;
+      },
+      'job.completed': () => {
+        this.jobInFlight = false;
+      },
       'broker.migration': ok,
       'job.status': ok,
       'http.success': ok,
     };
   }
 
-  /** Follows the Listener's clock to notice when it was silent mid-job (once per event). */
-  private observeTime(e: RunlogEvent): void {
-    if (e === this.lastObserved || !listenerSide(e) || e.time === null || e.kind === 'log.file') return;
-    this.lastObserved = e;
-    const ms = Date.parse(e.time);
-    if (this.lastListenerMs !== null && this.lastWasRenewal && ms - this.lastListenerMs > SILENCE_MS) this.silenceEndMs = ms;
-    this.lastListenerMs = ms;
-    this.lastWasRenewal = e.kind === 'job.renewed';
+  /**
+   * A failure that is the first since a successful lock renewal more than five minutes
+   * earlier, while a job was running: the Listener renews every 60 s, so nothing at all was
+   * attempted (or logged) in between — the process was not running.
+   */
+  private noteSilence(e: RunlogEvent, ms: number): void {
+    if (listenerSide(e) && this.jobInFlight && !this.failedSinceRenewal && this.lastRenewalMs !== null && ms - this.lastRenewalMs > SILENCE_MS) {
+      this.silenceEndMs = ms;
+    }
+    this.failedSinceRenewal = true;
   }
 
   /** `Failed to get tenant credentials -- Attempt: 1` and kin: config.sh could not connect. */
@@ -170,8 +183,8 @@ export class LinkFailures {
     s.occurrences.add(e);
     s.episodes.fail(e);
     if (e.kind !== 'update.download_failed') s.linkFailures++;
-    this.observeTime(e);
     const ms = e.time === null ? null : Date.parse(e.time);
+    if (ms !== null) this.noteSilence(e, ms);
     if (ms !== null && this.silenceEndMs !== null && ms - this.silenceEndMs <= AFTER_SILENCE_MS) s.afterSilence++;
     if (serious) s.serious++;
     if (e.kind === 'connection.lost') s.statements++;

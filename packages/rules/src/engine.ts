@@ -43,6 +43,7 @@ export class Engine {
   private readonly ruleErrors: { ruleId: string; message: string }[] = [];
   private readonly broken = new Set<string>();
   private readonly files = new Map<string, FileSpan>();
+  private readonly sharedState = new Map<string, unknown>();
 
   constructor(rules: readonly RuleModule[]) {
     for (const rule of rules) this.install(rule);
@@ -57,6 +58,12 @@ export class Engine {
       report: (d) => this.report(rule, d),
       explain: (e) => {
         this.explained.add(e);
+      },
+      shared: <T>(key: string, create: () => T) => {
+        if (this.sharedState.has(key)) return { value: this.sharedState.get(key) as T, owner: false };
+        const value = create();
+        this.sharedState.set(key, value);
+        return { value, owner: true };
       },
     };
     const listeners = rule.create(context);

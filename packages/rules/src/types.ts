@@ -117,6 +117,7 @@ export interface RuleContext<MessageIds extends string> {
   /** Facts gathered so far (runner version, OS, name...). Final values are known in `end`. */
   readonly facts: Readonly<RunnerFacts>;
   report(descriptor: ReportDescriptor<MessageIds>): void;
+  shared<T>(key: string, create: () => T): { value: T; owner: boolean };
   /** Marks an ERR/WARN event as understood, so it does not appear among unrecognised patterns. */
   explain(event: RunlogEvent): void;
 }

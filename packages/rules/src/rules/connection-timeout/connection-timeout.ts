@@ -41,9 +41,10 @@ export default createRule({
     },
   },
   create(context) {
-    const link = new LinkFailures(context);
+    // One tracker for all the connectivity rules: the first one created subscribes it.
+    const { value: link, owner } = context.shared('connectivity', () => new LinkFailures(context));
     return {
-      ...link.listeners(),
+      ...(owner ? link.listeners() : {}),
       end() {
         if (typeof context.facts.proxy === 'string') return; // the proxy's timeouts: proxy-error
         const s = link.claim(['timeout']);

@@ -44,9 +44,10 @@ export default createRule({
     },
   },
   create(context) {
-    const link = new LinkFailures(context);
+    // One tracker for all the connectivity rules: the first one created subscribes it.
+    const { value: link, owner } = context.shared('connectivity', () => new LinkFailures(context));
     return {
-      ...link.listeners(),
+      ...(owner ? link.listeners() : {}),
       end() {
         const proxy = context.facts.proxy;
         // With a proxy configured, these failures are the proxy's (see proxy-error).

@@ -113,7 +113,8 @@ export default createRule({
         if (e.code === 5) exitFive = e;
       },
       '*'(e) {
-        if (e.time === null) return;
+        // Deadlines are only pending during a conflict episode: skip the rest cheaply.
+        if (!episodes.active || e.time === null) return;
         lastMs = Date.parse(e.time);
         recovery.tick(lastMs);
       },
@@ -122,7 +123,7 @@ export default createRule({
         if (summary === null) return;
         const eps = episodes.finish();
         const { ongoing, totalSeconds } = episodeSummary(eps);
-        const { missed } = recovery.finish(lastMs);
+        const { missed } = recovery.finish(context.facts.lastTime === null ? lastMs : Date.parse(context.facts.lastTime));
         const evidence: Evidence[] = [...summary.evidence];
         if (exitFive !== null) evidence.push(evidenceOf(exitFive, 'trigger'));
         const count = Math.max(conflicts.count, statedConflicts, 1);

@@ -42,9 +42,10 @@ export default createRule({
     },
   },
   create(context) {
-    const link = new LinkFailures(context);
+    // One tracker for all the connectivity rules: the first one created subscribes it.
+    const { value: link, owner } = context.shared('connectivity', () => new LinkFailures(context));
     return {
-      ...link.listeners(),
+      ...(owner ? link.listeners() : {}),
       end() {
         const s = link.claim(['tls-certificate', 'tls-handshake']);
         if (s === null) return;
