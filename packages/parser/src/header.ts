@@ -137,19 +137,19 @@ export class TimeCache {
   ms = 0;
   private lastIso = '';
   private lastMs = 0;
+  private dayRaw = '\u0000';
+  private dayMs = 0;
 
   convert(raw: string): this {
     if (raw !== this.lastRaw) {
       this.lastRaw = raw;
-      this.lastIso = raw.slice(0, 10) + 'T' + raw.slice(11);
-      this.lastMs = Date.UTC(
-        num(raw, 0, 4),
-        num(raw, 5, 7) - 1,
-        num(raw, 8, 10),
-        num(raw, 11, 13),
-        num(raw, 14, 16),
-        num(raw, 17, 19),
-      );
+      // Consecutive lines share the day: reuse its epoch and only add the time of day.
+      if (!raw.startsWith(this.dayRaw)) {
+        this.dayRaw = raw.slice(0, 10);
+        this.dayMs = Date.UTC(num(raw, 0, 4), num(raw, 5, 7) - 1, num(raw, 8, 10));
+      }
+      this.lastIso = `${this.dayRaw}T${raw.slice(11)}`;
+      this.lastMs = this.dayMs + num(raw, 11, 13) * 3_600_000 + num(raw, 14, 16) * 60_000 + num(raw, 17, 19) * 1000;
     }
     this.iso = this.lastIso;
     this.ms = this.lastMs;
