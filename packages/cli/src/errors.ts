@@ -29,5 +29,24 @@ export function isBrokenPipe(err: unknown): boolean {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').slice(0, 500);
+  return joinLines(text).slice(0, 500);
+}
+
+/**
+ * Folds a multi-line message onto one line: each line break, with the white space around it,
+ * becomes one space. What replacing `\s*\n\s*` (global) with a space did, without that
+ * pattern's quadratic time on a long run of white space that holds no line break (recheck:
+ * polynomial).
+ */
+export function joinLines(text: string): string {
+  if (!text.includes('\n')) return text;
+  const lines = text.split('\n');
+  const last = lines.length - 1;
+  const kept: string[] = [];
+  lines.forEach((line, i) => {
+    const t = i === 0 ? line.trimEnd() : i === last ? line.trimStart() : line.trim();
+    // A blank line between two breaks is part of one run of white space: one space in all.
+    if (t.length > 0 || i === 0 || i === last) kept.push(t);
+  });
+  return kept.join(' ');
 }

@@ -7,7 +7,7 @@ import { RUNLOG_VERSION } from '@runlog/rules';
 import { analyzeCommand } from './commands/analyze.js';
 import { eventsCommand } from './commands/events.js';
 import { explainCommand, rulesCommand } from './commands/rules.js';
-import { describeError, EXIT_USAGE, isBrokenPipe, UsageError } from './errors.js';
+import { describeError, EXIT_USAGE, isBrokenPipe, joinLines, UsageError } from './errors.js';
 import { STDIN_ARG, type CliIO } from './io.js';
 
 export const EXIT_CODES_HELP = [
@@ -46,7 +46,7 @@ export async function main(rawArgv: readonly string[], io: CliIO): Promise<numbe
     .fail((msg, err) => {
       // Throwing stops yargs here: a command with invalid arguments must not run.
       if (err) throw err;
-      throw new UsageError(`${msg.replace(/\s*\n\s*/g, ' ')} (see 'runlog --help')`);
+      throw new UsageError(`${joinLines(msg)} (see 'runlog --help')`);
     });
   let helpShown = false;
   try {

@@ -4,7 +4,7 @@
  * Archives are read in memory and never extracted: entry names are only labels here, so a
  * hostile name such as `../../etc/passwd` cannot reach the file system.
  */
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readdir as fsReaddir, realpath as fsRealpath, type Stats } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -76,10 +76,18 @@ const DIAG_PATTERNS = [
 
 export async function discoverInputs(paths: readonly string[], options: DiscoverOptions = {}): Promise<Discovery> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const warn = options.onWarning ?? (() => undefined);
+  const onWarning = options.onWarning ?? (() => undefined);
+  /** Members skipped for a size, ratio or depth limit: an archive of nothing else fails with that reason. */
+  let limitSkips = 0;
+  const warn = (w: DiagWarning): void => {
+    if (w.code === 'archive-limit') limitSkips++;
+    onWarning(w);
+  };
   const zips: yauzl.ZipFile[] = [];
   const files: InputFile[] = [];
   const seen = new Set<string>();
+  /** `dev:ino` of the files and archives taken: one file reached by two paths is read once. */
+  const identities = new Set<string>();
   const add = (f: InputFile): void => {
     if (seen.has(f.path)) return;
     seen.add(f.path);
@@ -93,14 +101,14 @@ export async function discoverInputs(paths: readonly string[], options: Discover
       add({ path: '<stdin>', cls: classifyFileName('<stdin>'), size: null, explicit: true, open: async () => stdin });
       continue;
     }
-    let stat: import('node:fs').Stats;
+    let stat: Stats;
     try {
       stat = await fsp.stat(p);
     } catch (err) {
       if (GLOB_CHARS.test(p)) {
         const matches = await glob([p], options.cwd, limits);
         if (matches.length === 0) throw new RunlogInputError(p, 'no-match', 'no files match this pattern');
-        for (const m of matches) await addFile(m.path, m.size, true);
+        for (const m of matches) await addFile(m.path, m.size, true, m.identity);
         continue;
       }
       const { code, reason } = describeFsError(err);
@@ -115,13 +123,17 @@ export async function discoverInputs(paths: readonly string[], options: Discover
         throw new RunlogInputError(p, code, reason);
       }
       const matches = await glob(DIAG_PATTERNS, p, limits);
-      const before = files.length;
-      for (const m of matches) await addFile(m.path, m.size, false);
-      if (files.length === before) {
+      // Counted as found: files read from here, and files already taken from an earlier path
+      // (`runlog analyze _diag _diag` is not an error).
+      let found = 0;
+      const skippedBefore = limitSkips;
+      for (const m of matches) if (await addFile(m.path, m.size, false, m.identity)) found++;
+      if (found === 0 && limitSkips > skippedBefore) throw new RunlogInputError(p, 'archive-limit', LIMIT_ONLY);
+      if (found === 0) {
         throw new RunlogInputError(p, 'no-logs', 'no runner logs here (expected Runner_*.log, Worker_*.log, Agent_*.log, SelfUpdate-*.log or a .zip of them)');
       }
     } else if (stat.isFile()) {
-      await addFile(p, stat.size, true);
+      await addFile(p, stat.size, true, identityOf(stat));
     } else {
       throw new RunlogInputError(p, 'unreadable', 'not a regular file or directory');
     }
@@ -135,7 +147,14 @@ export async function discoverInputs(paths: readonly string[], options: Discover
     },
   };
 
-  async function addFile(path: string, size: number | null, explicit: boolean): Promise<void> {
+  /** Adds a file (or an archive's members); false when it turned out to hold no runner log. */
+  async function addFile(path: string, size: number | null, explicit: boolean, identity: string | null): Promise<boolean> {
+    // The same file under a second name (a symbolic or hard link, a directory named twice) is
+    // read once: under the first name taken, which within one directory is the shortest (glob()).
+    if (identity !== null) {
+      if (identities.has(identity)) return true;
+      identities.add(identity);
+    }
     if (path.toLowerCase().endsWith('.zip')) {
       let zip: yauzl.ZipFile;
       try {
@@ -144,11 +163,10 @@ export async function discoverInputs(paths: readonly string[], options: Discover
         const reason = zipReason(err);
         if (explicit) throw new RunlogInputError(path, reason.code, reason.reason);
         warn({ path, code: reason.code, message: reason.reason });
-        return;
+        return false;
       }
       zips.push(zip);
-      await addZipEntries(zip, path, 1, explicit);
-      return;
+      return (await addZipEntries(zip, path, 1, explicit)) > 0;
     }
     if (explicit) {
       // Fail early, naming the file, rather than half-way through the analysis.
@@ -171,9 +189,11 @@ export async function discoverInputs(paths: readonly string[], options: Discover
         return gz ? gunzip(raw, path, limits, onWarning) : raw;
       },
     });
+    return true;
   }
 
-  async function addZipEntries(zip: yauzl.ZipFile, label: string, depth: number, explicit: boolean): Promise<void> {
+  /** Adds an archive's runner logs (zips inside read in memory); returns how many. */
+  async function addZipEntries(zip: yauzl.ZipFile, label: string, depth: number, explicit: boolean): Promise<number> {
     let entries: yauzl.Entry[];
     try {
       entries = await listEntries(zip);
@@ -181,9 +201,10 @@ export async function discoverInputs(paths: readonly string[], options: Discover
       const reason = zipReason(err);
       if (explicit) throw new RunlogInputError(label, reason.code, reason.reason);
       warn({ path: label, code: reason.code, message: reason.reason });
-      return;
+      return 0;
     }
     let found = 0;
+    const skippedBefore = limitSkips;
     for (const entry of entries) {
       const name = entryName(entry);
       if (name.endsWith('/')) continue;
@@ -201,9 +222,7 @@ export async function discoverInputs(paths: readonly string[], options: Discover
         try {
           const inner = await fromBuffer(await readEntry(zip, entry, path, limits));
           zips.push(inner);
-          const before = files.length;
-          await addZipEntries(inner, path, depth + 1, false);
-          found += files.length - before;
+          found += await addZipEntries(inner, path, depth + 1, false);
         } catch (err) {
           const reason = zipReason(err);
           warn({ path, code: reason.code, message: reason.reason });
@@ -231,10 +250,14 @@ export async function discoverInputs(paths: readonly string[], options: Discover
       });
     }
     if (found === 0 && explicit) {
+      if (limitSkips > skippedBefore) throw new RunlogInputError(label, 'archive-limit', LIMIT_ONLY);
       throw new RunlogInputError(label, 'no-logs', 'this archive holds no runner logs (Runner_*.log, Worker_*.log, Agent_*.log, SelfUpdate-*.log)');
     }
+    return found;
   }
 }
+
+const LIMIT_ONLY = 'its runner logs were all skipped: over the size, compression-ratio or nesting limit for archives (possible zip bomb)';
 
 /** Time in the name first, then kind, then path: the same order whatever order paths were given in. */
 function compareFiles(a: InputFile, b: InputFile): number {
@@ -261,7 +284,7 @@ async function glob(
   patterns: string[],
   cwd: string | undefined,
   limits: InputLimits,
-): Promise<{ path: string; size: number | null }[]> {
+): Promise<{ path: string; size: number | null; identity: string | null }[]> {
   const entries = await fg(patterns, {
     ...(cwd === undefined ? {} : { cwd }),
     absolute: false,
@@ -269,16 +292,75 @@ async function glob(
     dot: true,
     deep: limits.maxDirectoryDepth,
     followSymbolicLinks: true,
-    suppressErrors: true, // unreadable sub-directories and symlink loops are skipped, not fatal
+    suppressErrors: true, // unreadable sub-directories are skipped, not fatal
     caseSensitiveMatch: true,
-    stats: true,
+    // No `stats`: fast-glob would stat every entry walked, all at once (a directory of 100,000
+    // files took 250 MB); only the matches are stat'ed, below.
+    fs: { readdir: cycleSafeReaddir() as never },
   });
-  const out = entries.map((e) => ({
+  const paths = entries
     // An absolute pattern yields absolute paths, whatever the cwd.
-    path: cwd === undefined || isAbsolute(e.path) ? e.path : joinPath(cwd, e.path),
-    size: e.stats?.size ?? null,
-  }));
+    .map((e) => (cwd === undefined || isAbsolute(e) ? e : joinPath(cwd, e)))
+    // Shortest first, then by name: the name a file keeps when links reach it twice.
+    .sort((a, b) => depthOf(a) - depthOf(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const out: { path: string; size: number | null; identity: string | null }[] = [];
+  for (let i = 0; i < paths.length; i += STAT_BATCH) {
+    const batch = paths.slice(i, i + STAT_BATCH);
+    const stats = await Promise.all(batch.map((p) => fsp.stat(p).catch(() => null)));
+    batch.forEach((path, j) => {
+      const st = stats[j] ?? null;
+      // A file gone since the walk keeps its place: reading it reports the problem.
+      out.push({ path, size: st?.size ?? null, identity: st === null ? null : identityOf(st) });
+    });
+  }
   return out;
+}
+
+/** Matches stat'ed at once (bounded: a directory can hold 100,000 of them). */
+const STAT_BATCH = 64;
+
+/** A file's identity on this machine (`dev:ino`), or null where the platform gives none. */
+function identityOf(st: Stats): string | null {
+  return st.ino === 0 ? null : `${st.dev}:${st.ino}`;
+}
+
+function depthOf(path: string): number {
+  let n = 0;
+  for (let i = 0; i < path.length; i++) if (path[i] === '/' || path[i] === '\\') n++;
+  return n;
+}
+
+/**
+ * fast-glob follows symbolic links (a `_diag` may be one) but does not notice cycles: a
+ * directory holding a link to itself or to a parent is walked again at every level down to
+ * `deep`, so k such links make k^deep directories (4 links: minutes, a gigabyte, thousands
+ * of copies of each log). This `readdir` lists a directory as empty when its real path is
+ * that of a directory above it on the same walk, which is exactly a cycle. Directories
+ * reached twice without a cycle (two links to one folder) are still walked; their files are
+ * then read once, by identity (`addFile`).
+ */
+function cycleSafeReaddir(): (...args: unknown[]) => void {
+  const real = new Map<string, string>();
+  return (...args: unknown[]): void => {
+    const dir = args[0] as string;
+    const callback = args[args.length - 1] as (err: NodeJS.ErrnoException | null, entries: unknown[]) => void;
+    const list = (): void => {
+      (fsReaddir as (...a: unknown[]) => void)(...args);
+    };
+    fsRealpath(dir, (err, resolved) => {
+      if (err !== null) return list(); // readdir reports the problem
+      real.set(dir, resolved);
+      for (let p = parentOf(dir); p !== null && real.has(p); p = parentOf(p)) {
+        if (real.get(p) === resolved) return callback(null, []);
+      }
+      list();
+    });
+  };
+}
+
+function parentOf(path: string): string | null {
+  const at = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return at <= 0 ? null : path.slice(0, at);
 }
 
 function joinPath(dir: string, rel: string): string {
@@ -320,7 +402,6 @@ async function openFile(path: string): Promise<Readable> {
 function gunzip(raw: Readable, path: string, limits: InputLimits, onWarning: (w: DiagWarning) => void): Readable {
   const gz = createGunzip();
   const out = new PassThrough();
-  let inBytes = 0;
   let outBytes = 0;
   let stopped = false;
   const stop = (): void => {
@@ -330,9 +411,6 @@ function gunzip(raw: Readable, path: string, limits: InputLimits, onWarning: (w:
     gz.destroy();
     out.end();
   };
-  raw.on('data', (c: Buffer) => {
-    inBytes += c.length;
-  });
   raw.on('error', (err) => {
     onWarning({ path, code: 'unreadable', message: `reading stopped: ${describeFsError(err).reason}` });
     stop();
@@ -343,7 +421,9 @@ function gunzip(raw: Readable, path: string, limits: InputLimits, onWarning: (w:
   });
   gz.on('data', (c: Buffer) => {
     outBytes += c.length;
-    if (outBytes > limits.maxUncompressedBytes || outBytes > Math.max(RATIO_FLOOR_BYTES, inBytes * limits.maxCompressionRatio)) {
+    // The ratio is judged against the compressed bytes inflated so far (`bytesWritten`), not
+    // those read: the file stream reads 256 KiB ahead, which let a 300 KB bomb run to 256 MB.
+    if (outBytes > limits.maxUncompressedBytes || outBytes > Math.max(RATIO_FLOOR_BYTES, gz.bytesWritten * limits.maxCompressionRatio)) {
       onWarning({
         path,
         code: 'archive-limit',

@@ -50,7 +50,9 @@ export function escapeMarkdown(text: string): string {
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/^(\s*)([#>+-])/, '$1\\$2')
     .replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))
-    .replace(/([A-Za-z][A-Za-z0-9+.-]{0,30}):\/\//g, '$1:/\u200b/')
+    // Every `://`, whatever precedes it: the scheme-led form rescanned up to 31 characters at
+    // each letter (recheck: polynomial), and a `://` without a scheme is harmless broken too.
+    .replace(/:\/\//g, ':/\u200b/')
     .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u200b.`)
     .replace(/@/g, '&#64;');
 }

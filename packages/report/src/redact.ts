@@ -96,17 +96,27 @@ const COMMON_WORDS = new Set(['runner', 'runners', 'actions', 'github', 'default
 // ── patterns (each linear) ──────────────────────────────────────────────────────────────
 // Short minimums: an evidence excerpt can cut a token in two (`ghp_A1b2C3d4 … `), and the
 // part that is left must not survive either.
+// A pattern that opens with a long run of one character class starts only at the first place
+// in such a run where `\b` would have let it start (the lookbehinds below): restarting at every
+// later one rescanned up to the bound each time, hundreds or thousands of characters (recheck:
+// polynomial; a 64 KB line of `eyJ-eyJ-...` took 0.3 s per pattern). Later starts in the same
+// run only ever mattered when the first one failed on a malformed name (`a-.b.com`, more than
+// 10 labels, a 32-character scheme), which is then left as it is.
 const TOKEN_PATTERNS: RegExp[] = [
   /\bgh[opsur]_[A-Za-z0-9]{8,255}\b/g,
   /\bgithub_pat_[A-Za-z0-9_]{8,255}\b/g,
-  /\beyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,4096}(?:\.[A-Za-z0-9_-]{1,4096})?/g, // JWT (signature may be cut off)
+  // JWT (signature may be cut off): at `eyJ` after a non-word character, unless an earlier part
+  // of the same `-`-joined run started so.
+  /(?=eyJ)(?:(?<![\w-])|(?<=(?:^|[^\w-])(?:(?!eyJ)\w*-)+))eyJ[A-Za-z0-9_-]{4,4096}\.eyJ[A-Za-z0-9_-]{4,4096}(?:\.[A-Za-z0-9_-]{1,4096})?/g,
 ];
 const AUTH_HEADER = /\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/=-]{16,4096})/g;
 // `scheme://user:password@` and `scheme://user@` (a token as user name, `git@`-style accounts);
 // not `docker://image:tag@sha256:...`, a public image pinned by digest.
-const URL_CREDENTIALS = /\b(?!docker:)([a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/@:'"<>]{1,256})(?::([^\s/@'"<>]{1,256}))?@/gi;
+// The scheme starts where `\b` allows it, once per run of scheme characters (`1a+http://` → `http`).
+const URL_CREDENTIALS =
+  /(?=[a-z])(?:(?<![\w+.-])|(?<=(?:(?:^|[^\w+.-])(?:[0-9][a-z0-9]*)?|_[a-z0-9]*)(?:[+.-]+[0-9][a-z0-9]*)*[+.-]+))(?!docker:)([a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/@:'"<>]{1,256})(?::([^\s/@'"<>]{1,256}))?@/gi;
 const SECRET_PARAM = /([?&](?:access_token|token|sig|signature|code|password|pwd|secret|client_secret|jwt)=)([^&\s'"<>]{1,4096})/gi;
-const TENANT = /(\b[a-z0-9-]{1,63}\.actions\.githubusercontent\.com\/)([A-Za-z0-9_-]{8,128})/gi;
+const TENANT = /((?<![\w-])[a-z0-9-]{1,63}\.actions\.githubusercontent\.com\/)([A-Za-z0-9_-]{8,128})/gi;
 const GITHUB_PATH = /((?<![A-Za-z0-9.-])(?:www\.|api\.)?github\.com[/:])([A-Za-z0-9][A-Za-z0-9-]{0,38})(?:\/([A-Za-z0-9._-]{1,100}))?(?:\/([A-Za-z0-9._-]{1,100}))?/gi;
 // Not inside a word, and not the user part of a URL (`https://user@host`: that is a credential).
 const EMAIL = /(?<![A-Za-z0-9._%+-]|:\/\/)[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g;
@@ -114,13 +124,34 @@ const HOME = /((?:\/home\/|\/Users\/|[A-Za-z]:\\Users\\|[A-Za-z]:\\\\Users\\\\))
 const IPV4 = /\b(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\b/g;
 // A group may also be `<n>`: the unrecognised-pattern templates mask decimal runs (`fe80:<n>:1ff:...`).
 const IPV6 = /(?<![\w:.])(?:(?:[0-9a-fA-F]{1,4}|<n>)?:){2,7}(?:[0-9a-fA-F]{1,4}|<n>)?(?![\w:])/g;
-const HOSTNAME = /\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,24}\b/g;
+// Once per run of host characters, where `\b` first allows it: at the run's start, or after the
+// first `.`/`-` when the run starts with one or follows a capital or `_` (`.acme.com` in a
+// NO_PROXY list, `MyServer.corp.acme.com`: `corp.acme.com`, as before).
+const HOSTNAME = /(?=[a-z0-9])(?:(?<![\w.-])|(?<=(?:^|[^\w.-])[.-]+)|(?<=[A-Z_][a-z0-9]*[.-]+))(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,24}\b/g;
 
 // Names stated in messages: `The actions runner <name> already has an active session.`
-const RUNNER_NAME_STATEMENTS = [
-  /\b(?:actions runner|task agent|runner|agent) ([^\s.'"][^.'"]{0,99}?) already has an active session(?: for owner ([^.'"]{1,100}))?/,
-  /A runner exists with the same name ([^.'"]{1,100})/,
-];
+const ACTIVE_SESSION = ' already has an active session';
+/** Where that statement can start: a keyword at a word boundary. */
+const SESSION_KEYWORD = /\b(?:actions runner|task agent|runner|agent) /g;
+/**
+ * The statement, tried at one keyword at a time (sticky). Unanchored, it restarted at every
+ * keyword and rescanned up to 100 characters each time (recheck: polynomial); tried at the
+ * keywords in order, it finds the same leftmost match (`activeSessionStatement`).
+ */
+const ACTIVE_SESSION_STATEMENT = /(?:actions runner|task agent|runner|agent) ([^\s.'"][^.'"]{0,99}?) already has an active session(?: for owner ([^.'"]{1,100}))?/y;
+const SAME_NAME_STATEMENT = /A runner exists with the same name ([^.'"]{1,100})/;
+
+function activeSessionStatement(text: string): RegExpExecArray | null {
+  if (!text.includes(ACTIVE_SESSION)) return null;
+  SESSION_KEYWORD.lastIndex = 0;
+  for (let k = SESSION_KEYWORD.exec(text); k !== null; k = SESSION_KEYWORD.exec(text)) {
+    ACTIVE_SESSION_STATEMENT.lastIndex = k.index;
+    const m = ACTIVE_SESSION_STATEMENT.exec(text);
+    if (m !== null) return m;
+    SESSION_KEYWORD.lastIndex = k.index + 1; // `actions runner ` also holds `runner `
+  }
+  return null;
+}
 
 export interface RedactorSeed {
   runnerName?: string | null;
@@ -172,8 +203,7 @@ export class Redactor {
     if (text.includes('@')) {
       for (const m of text.matchAll(URL_CREDENTIALS)) if (m[3] !== undefined) this.learn('user', m[2]!);
     }
-    for (const re of RUNNER_NAME_STATEMENTS) {
-      const m = re.exec(text);
+    for (const m of [activeSessionStatement(text), SAME_NAME_STATEMENT.exec(text)]) {
       if (m === null) continue;
       if (m[1] !== undefined) this.learn('runner', m[1].trim());
       if (m[2] !== undefined) this.learn('host', m[2].trim());

@@ -62,7 +62,9 @@ const SIGNATURES: [ActionFailureKind, RegExp][] = [
 export function actionFromUrl(url: string): string {
   const m =
     /\/repos\/([^/\s]+)\/([^/\s]+)\/(?:tarball|zipball|legacy\.tar\.gz|legacy\.zip)(?:\/([^?#\s']*))?/i.exec(url) ??
-    /codeload\.[^/\s]+\/([^/\s]+)\/([^/\s]+)\/(?:tar\.gz|zip|legacy\.tar\.gz|legacy\.zip)\/([^?#\s']+)/i.exec(url);
+    // Only where a host starts (after `/`, white space or nothing): from every `codeload.` inside
+    // one long host-like run it rescanned the run (recheck: polynomial).
+    /(?<![^/\s])codeload\.[^/\s]+\/([^/\s]+)\/([^/\s]+)\/(?:tar\.gz|zip|legacy\.tar\.gz|legacy\.zip)\/([^?#\s']+)/i.exec(url);
   if (m === null) return url;
   const ref = m[3] ?? '';
   const shortRef = /^[0-9a-f]{40}$/i.test(ref) ? ref.slice(0, 7) : ref;

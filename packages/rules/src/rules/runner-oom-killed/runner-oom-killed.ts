@@ -18,7 +18,9 @@ const MAX_EVIDENCE = 14;
 /** run-helper.sh: `Exiting with unknown error code: 137`. */
 const UNKNOWN_EXIT_137 = /^Exiting with unknown error code: 137\b/;
 /** bash reporting a SIGKILLed child: `./run-helper.sh: line 20:  1234 Killed  "$DIR"/bin/Runner.Listener run`. */
-const SHELL_KILLED = /\bKilled\b.*\bRunner\.(Listener|Worker)\b/;
+// Up to the next `Killed` only: `.*` scanned to the end of the line again from every `Killed`
+// (recheck: polynomial); a line with a later `Killed` still matches from that one.
+const SHELL_KILLED = /\bKilled\b(?:(?!\bKilled\b).)*\bRunner\.(Listener|Worker)\b/;
 const MAX_EXCERPT = 400;
 /** An exit, a statement or captured output this close together are one kill. */
 const LINK_WINDOW_MS = 5 * 60_000;

@@ -27,7 +27,10 @@ const KIND_OF_ERROR: [UploadKind, RegExp][] = [
 ];
 
 /** `Try to upload 3 log files or attachments, success rate: 1/3.` and friends. */
-const RATE = /(?:Try to upload|Tried to upload|Try to append) (\d+) (log files or attachments|file\(s\) to results|batches web console lines)[^,]*, success rate: (\d+)\/(\d+)/i;
+// The gap before `, success rate` stops at the next `Try to ...`: `[^,]*` rescanned the rest of a
+// comma-less line from every occurrence (recheck: polynomial).
+const RATE =
+  /(?:Try to upload|Tried to upload|Try to append) (\d+) (log files or attachments|file\(s\) to results|batches web console lines)(?:(?!Try to upload|Tried to upload|Try to append)[^,])*, success rate: (\d+)\/(\d+)/i;
 
 const WHAT: Record<UploadKind, string> = {
   logs: 'step logs and attachments',

@@ -23,7 +23,29 @@ const LOADER: RegExp[] = [
   /wrong ELF class/i,
 ];
 const BUILD_LINE = /(?:Runner|Agent) is built for (\w+) \((\w+)\)(?: - ([\w-]+))?/i;
-const RUNTIME_LINE = /RuntimeInformation: (.+?)\.?$/;
+const RUNTIME_INFORMATION = 'RuntimeInformation: ';
+
+/**
+ * `RuntimeInformation: <os and architecture>.` on the text's last line, without the final
+ * period: what `/RuntimeInformation: (.+?)\.?$/` captured, found with indexOf. The regex ran its
+ * lazy scan to the end of the text again from every occurrence (recheck: polynomial).
+ */
+function runtimeInformation(text: string): string | null {
+  // `.` stops at line terminators and `$` is the end of the text: only the last line can match.
+  let lineStart = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) {
+      lineStart = i + 1;
+      break;
+    }
+  }
+  const at = text.indexOf(RUNTIME_INFORMATION, lineStart);
+  if (at < 0) return null;
+  const rest = text.slice(at + RUNTIME_INFORMATION.length);
+  if (rest.length === 0) return null;
+  return rest.length > 1 && rest.endsWith('.') ? rest.slice(0, -1) : rest;
+}
 
 function textOf(e: RunlogEvent): string | null {
   switch (e.kind) {
@@ -97,9 +119,9 @@ export default createRule({
         packageName = build[3] ?? null;
         return;
       }
-      const runtime = RUNTIME_LINE.exec(text);
+      const runtime = runtimeInformation(text);
       if (runtime !== null && e.kind === 'unrecognized') {
-        actual = runtime[1]!;
+        actual = runtime;
         return;
       }
       let m = BUILT_FOR.exec(text);
