@@ -104,8 +104,11 @@ export class RecordAssembler {
       // Enveloped output where this line lacks the envelope: the tool wrapped a long message.
       (enveloped && wrapped === null) ||
       // Otherwise only a continuation shape continues. An empty line does not: it is console
-      // output of its own (the runner prints blank lines around `√ Connected to GitHub`).
-      this.continues(payload, cur);
+      // output of its own (the runner prints blank lines around `√ Connected to GitHub`)...
+      this.continues(payload, cur) ||
+      // ...but a run of them is one record: a file of newlines must not become an event each.
+      // (A timestamped empty entry, as in check logs, still stands on its own.)
+      (payload.length === 0 && wrapped === null && cur.record.component === 'Console' && cur.record.message.length === 0);
     if (continuation) {
       this.append(cur, payload, lineNo);
       return null;

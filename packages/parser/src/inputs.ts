@@ -391,7 +391,11 @@ async function openFile(path: string): Promise<Readable> {
   // Open first so that permission errors surface here, naming the file; the stream owns the
   // handle from then on and closes it.
   const fh = await fsp.open(path, 'r');
-  return fh.createReadStream({ highWaterMark: 256 * 1024, autoClose: true });
+  // Read what the file holds now: a log still being appended to (a live runner) is read up to
+  // its size at open, so a fast writer cannot keep the analysis going forever.
+  const { size } = await fh.stat();
+  if (size === 0) return fh.createReadStream({ highWaterMark: 256 * 1024, autoClose: true });
+  return fh.createReadStream({ highWaterMark: 256 * 1024, autoClose: true, start: 0, end: size - 1 });
 }
 
 /**
