@@ -51,7 +51,7 @@ class TimeKeys {
   }
 }
 
-const OUT_BATCH = 2048;
+const OUT_BATCH = 256;
 
 export async function* mergeByTime(sources: readonly MergeSource[], hooks: MergeHooks = {}): AsyncGenerator<RunlogEvent[]> {
   const pending = [...sources].sort((a, b) => a.startMs - b.startMs || a.index - b.index);
