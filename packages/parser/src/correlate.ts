@@ -28,6 +28,8 @@ interface WorkerFile {
 
 /** An empty IPC body is a cancel or shutdown message, never a job (spec §1.6). */
 const EMPTY_HASH = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/** Dispatches remembered for linking (a Worker log follows its dispatch within seconds). */
+const RECENT_DISPATCHES = 256;
 /** The Worker file appears within this long after the spawn. */
 const SPAWN_WINDOW_MS = 30_000;
 
@@ -46,6 +48,9 @@ export class JobLinker {
         this.dispatches.push(d);
         this.byJob.set(d.jobId, d);
         this.byRequest.set(d.requestId, d);
+        // A Worker log appears within seconds of its dispatch: older dispatches can go, which
+        // keeps memory flat over a month of jobs and the time match below cheap.
+        if (this.dispatches.length > RECENT_DISPATCHES) this.forget(this.dispatches.shift()!);
         return null;
       }
       case 'ipc.sent': {
@@ -100,6 +105,7 @@ export class JobLinker {
   /** At the end of a file: links a Worker log no job id identified, by the weaker keys. */
   endOfFile(file: string): JobLinkedEvent | null {
     const w = this.workers.get(file);
+    this.workers.delete(file); // nothing more can arrive for it
     if (w === undefined || w.linked || w.last === null) return null;
     const at = w.last;
     if (w.ipcKey !== null) {
@@ -137,6 +143,12 @@ export class JobLinker {
       if (want(d)) return d;
     }
     return null;
+  }
+
+  private forget(d: Dispatch): void {
+    if (this.byJob.get(d.jobId) === d) this.byJob.delete(d.jobId);
+    if (this.byRequest.get(d.requestId) === d) this.byRequest.delete(d.requestId);
+    if (d.ipcKey !== null && this.byIpc.get(d.ipcKey) === d) this.byIpc.delete(d.ipcKey);
   }
 
   private link(w: WorkerFile, at: RunlogEvent, d: Dispatch | null, by: JobLinkedEvent['by'], jobId: string | null): JobLinkedEvent {
