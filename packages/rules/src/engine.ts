@@ -8,7 +8,7 @@ import type { EventKind, RunlogEvent } from '@runlog/parser';
 import { FactsCollector, JobsCollector, type JobSummary, type RunnerFacts } from './facts.js';
 import { interpolate } from './interpolate.js';
 import { isBenignNoise } from './noise.js';
-import { isProblem, TailCollector, type UnrecognizedPattern } from './tail.js';
+import { isProblem, TAIL_WINDOW, TailCollector, type UnrecognizedPattern } from './tail.js';
 import type { FileSpan, Finding, ReportDescriptor, RuleContext, RuleModule } from './types.js';
 import { WorkingCollector, type WorkingSummary } from './working.js';
 
@@ -25,9 +25,6 @@ export interface EngineOutput {
 }
 
 type Handler = (e: RunlogEvent) => void;
-
-/** How many recent problem events a rule may still explain after the fact. */
-const TAIL_WINDOW = 256;
 
 export class Engine {
   private readonly handlers = new Map<string, { ruleId: string; fn: Handler }[]>();

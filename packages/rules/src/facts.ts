@@ -3,6 +3,7 @@
  * it ran. Support engineers ask for these first; rules read them too.
  */
 import type { RunlogEvent } from '@runlog/parser';
+import { detached } from './recent.js';
 
 export interface RunnerFacts {
   name: string | null;
@@ -143,7 +144,11 @@ export interface JobSummary {
   end: string | null;
 }
 
-/** Builds the jobs table from the Listener's dispatch lines and the linked Worker logs. */
+/**
+ * Builds the jobs table from the Listener's dispatch lines and the linked Worker logs. It holds
+ * every job to the end, so its ids and names are copies (`detached`): a slice would keep the
+ * whole log line it was cut from.
+ */
 export class JobsCollector {
   private readonly jobs: JobSummary[] = [];
   private readonly byJob = new Map<string, JobSummary>();
@@ -154,23 +159,24 @@ export class JobsCollector {
   observe(e: RunlogEvent): void {
     switch (e.kind) {
       case 'job.received': {
-        const j = this.get(e.jobId, e.requestId, e.time);
-        j.requestId = e.requestId;
-        this.byRequest.set(e.requestId, j);
+        const requestId = detached(e.requestId);
+        const j = this.get(e.jobId, requestId, e.time);
+        j.requestId = requestId;
+        this.byRequest.set(requestId, j);
         this.last = j;
         break;
       }
       case 'job.started': {
         const j = e.jobId !== null ? this.get(e.jobId, null, e.time) : this.last ?? this.get(null, null, e.time);
-        j.name = e.name;
+        j.name = detached(e.name);
         j.start ??= e.time;
         break;
       }
       case 'job.completed': {
         const j = e.jobId !== null ? this.get(e.jobId, null, e.time) : this.findByName(e.name) ?? this.last;
         if (j === null) break;
-        j.result = e.result;
-        j.name ??= e.name;
+        j.result = detached(e.result);
+        j.name ??= detached(e.name);
         j.end = e.time;
         break;
       }
@@ -194,17 +200,17 @@ export class JobsCollector {
       case 'worker.job_message': {
         // A Worker log without its Runner log still yields the job it ran.
         const j = this.byWorkerFile.get(e.source.file) ?? this.get(e.jobId, e.requestId, e.time);
-        j.name ??= e.jobDisplayName;
-        j.repository ??= e.repository;
-        j.runId ??= e.runId;
-        j.requestId ??= e.requestId;
+        j.name ??= detached(e.jobDisplayName);
+        j.repository ??= detached(e.repository);
+        j.runId ??= detached(e.runId);
+        j.requestId ??= detached(e.requestId);
         j.workerFile ??= e.source.file;
         this.byWorkerFile.set(e.source.file, j);
         break;
       }
       case 'worker.job_result': {
         const j = this.byWorkerFile.get(e.source.file);
-        if (j !== undefined) j.result ??= e.result;
+        if (j !== undefined) j.result ??= detached(e.result);
         break;
       }
       default:
@@ -220,11 +226,13 @@ export class JobsCollector {
     const existing = (jobId !== null ? this.byJob.get(jobId) : undefined) ?? (requestId !== null ? this.byRequest.get(requestId) : undefined);
     if (existing !== undefined) {
       if (jobId !== null && existing.jobId === null) {
-        existing.jobId = jobId;
-        this.byJob.set(jobId, existing);
+        existing.jobId = detached(jobId);
+        this.byJob.set(existing.jobId, existing);
       }
       return existing;
     }
+    jobId = detached(jobId);
+    requestId = detached(requestId);
     const j: JobSummary = {
       jobId,
       requestId,

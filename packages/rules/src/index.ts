@@ -42,6 +42,7 @@ export { templateOf } from './tail.js';
 export type { WorkingSummary } from './working.js';
 export { Episodes, Deadlines, RetryLoop, Gaps, formatDuration, type Gap } from './temporal.js';
 export { Occurrences, evidenceOf, excerptOf } from './evidence.js';
+export { RecentMap, RECENT_JOBS } from './recent.js';
 export { classifyText, classifyEvent, type FailureClass } from './classify.js';
 export { versionStanding, compareVersions, RUNNER_RELEASES, UPDATE_POLICY_DAYS, type VersionStanding } from './versions/index.js';
 export { interpolate } from './interpolate.js';

@@ -17,6 +17,12 @@ export interface UnrecognizedPattern {
   example: Evidence;
 }
 
+/**
+ * How many recent problem events a rule may still explain after the fact: older ones have gone
+ * to the tail already, so a rule need not keep them around to explain them in `end`.
+ */
+export const TAIL_WINDOW = 256;
+
 const MAX_TEMPLATES = 500;
 const MAX_TEMPLATE_INPUT = 600;
 

@@ -13,6 +13,7 @@
  */
 import type { RunlogEvent } from '@runlog/parser';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
+import { RecentMap } from '../../recent.js';
 import { createRule } from '../../types.js';
 
 export type ContainerFailureKind =
@@ -154,12 +155,13 @@ export default createRule({
     const triggers = new Occurrences(context, 4, 2);
     const stepFailures = new Occurrences(context, 2, 1);
     const kinds = new Set<ContainerFailureKind>();
+    // Only the first three of each are named.
     const details = new Set<string>();
     const images = new Set<string>();
     const files = new Set<string>();
     const stepFiles = new Set<string>();
-    /** The runner-internal container step being processed, by file. */
-    const currentStep = new Map<string, string | null>();
+    /** The runner-internal container step being processed, by (recent) file; none when absent. */
+    const currentStep = new RecentMap<string, string>();
     let failedStepName: string | null = null;
     let initFailed = false;
 
@@ -175,7 +177,7 @@ export default createRule({
         return;
       }
       kinds.add(failure.kind);
-      if (failure.detail !== null) details.add(failure.detail);
+      if (failure.detail !== null && details.size < 3) details.add(failure.detail);
       files.add(e.source.file);
       if (/JobExtension Initialization|InitializeJob/i.test(e.text)) initFailed = true;
       triggers.add(e);
@@ -187,13 +189,14 @@ export default createRule({
       unrecognized(e) {
         if (e.component === 'ContainerOperationProvider' || e.component === 'ContainerActionHandler') {
           const image = /^Container image: (\S+)/.exec(e.text);
-          if (image !== null) images.add(image[1]!);
+          if (image !== null && images.size < 3) images.add(image[1]!);
         }
         observe(e);
       },
       'terminal.error': observe,
       'step.started'(e) {
-        currentStep.set(e.source.file, e.name !== null && CONTAINER_STEPS.has(e.name) ? e.name : null);
+        if (e.name !== null && CONTAINER_STEPS.has(e.name)) currentStep.set(e.source.file, e.name);
+        else currentStep.delete(e.source.file);
       },
       'step.error'(e) {
         const before = triggers.count;

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyzeEvents } from '../../analyze.js';
+import { cleanJobs } from '../../testing/clean-jobs.js';
 import { RuleTester, eventsOf, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './job-cancelled.js';
 
@@ -230,6 +231,26 @@ describe('job-cancelled', () => {
       { rules: [rule] },
     );
     expect(result.unrecognized).toEqual([]);
+  });
+
+  it('still describes a cancelled job after hundreds of clean jobs (which it forgets)', () => {
+    const workerOnly = log`
+      [2024-11-21 14:15:03Z INFO JobRunner] Job ID 7c9d0a1b-0000-4000-8000-000000000042
+      [2024-11-21 14:20:10Z INFO Worker] Cancellation/Shutdown message received.
+      [2024-11-21 14:20:10Z INFO HostContext] Runner will be shutdown for OperatingSystemShutdown
+      [2024-11-21 14:20:12Z INFO StepsRunner] Step result: Failed
+    `;
+    const cases = [
+      { 'Runner_20241121-140000-utc.log': userCancelRunner, 'Worker_20241121-141503-utc.log': userCancelWorker },
+      { 'Runner_20241121-140000-utc.log': '', 'Worker_20241121-141503-utc.log': workerOnly },
+    ];
+    const { runner, workers } = cleanJobs(600, '2024-11-21T15:00:00Z');
+    for (const files of cases) {
+      const alone = findingsOf(rule, { name: 'x', files });
+      const found = findingsOf(rule, { name: 'x', files: { ...files, 'Runner_20241121-140000-utc.log': files['Runner_20241121-140000-utc.log'] + runner, ...workers } });
+      expect(alone.length).toBeGreaterThan(0);
+      expect(found.map((f) => [f.message, f.evidence])).toEqual(alone.map((f) => [f.message, f.evidence]));
+    }
   });
 
   it('reports a user cancel as info only', () => {

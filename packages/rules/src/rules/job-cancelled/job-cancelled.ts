@@ -16,6 +16,7 @@
  */
 import type { RunlogEvent } from '@runlog/parser';
 import { compareEvidence, evidenceOf } from '../../evidence.js';
+import { RecentMap } from '../../recent.js';
 import { timeMs } from '../../temporal.js';
 import { createRule, type Evidence, type NonEmpty } from '../../types.js';
 
@@ -116,17 +117,35 @@ export default createRule({
     },
   },
   create(context) {
+    // Only cancelled jobs are kept to the end. The lookups below remember recent jobs and Worker
+    // files, plus (`keep`) those of cancelled jobs, which `end` reads again.
     const jobs: CancelJob[] = [];
     const byJob = new Map<string, CancelJob>();
-    const requestToJob = new Map<string, string>();
-    const names = new Map<string, string>();
+    const requestToJob = new RecentMap<string, string>();
+    const names = new RecentMap<string, string>();
     const reasons: Reason[] = [];
-    const workerFiles = new Map<string, WorkerFile>();
-    const linked = new Map<string, string>();
+    const workerFiles = new RecentMap<string, WorkerFile>();
+    const linked = new RecentMap<string, string>();
     let lastJobId: string | null = null;
     let lastKilled: CancelJob | null = null;
     /** The last result the Listener logged per job, whatever it was. */
-    const results = new Map<string, string>();
+    const results = new RecentMap<string, string>();
+
+    /** A job `end` describes: its name and final result are kept. */
+    const keepJob = (jobId: string | null): void => {
+      if (jobId === null) return;
+      names.keep(jobId);
+      results.keep(jobId);
+    };
+
+    /** A Worker file with a cancellation in it: `end` reads it, and the job it ran. */
+    const keepFile = (file: string, w: WorkerFile): void => {
+      if (workerFiles.isKept(file)) return;
+      workerFiles.keep(file);
+      linked.keep(file);
+      keepJob(w.jobId);
+      keepJob(linked.get(file) ?? null);
+    };
 
     const job = (jobId: string | null, e: RunlogEvent): CancelJob => {
       const key = jobId ?? `#${jobs.length}`;
@@ -152,6 +171,7 @@ export default createRule({
         };
         jobs.push(j);
         if (jobId !== null) byJob.set(jobId, j);
+        keepJob(jobId);
       }
       return j;
     };
@@ -165,8 +185,17 @@ export default createRule({
       return w;
     };
 
+    /** The Worker file of a cancellation sign: kept to the end. */
+    const cancelled = (e: RunlogEvent): WorkerFile => {
+      const w = workerFile(e);
+      keepFile(e.source.file, w);
+      return w;
+    };
+
     const addReason = (text: string, e: RunlogEvent, jobId: string | null, requestId: string | null, shutdown = false): void => {
       reasons.push({ text, shutdown, event: e, jobId, requestId });
+      // `reasonFor` asks again in `end` which job the request belonged to.
+      if (requestId !== null) requestToJob.keep(requestId);
     };
 
     /** The runner-side event that explains a cancel it sent on its own. */
@@ -239,7 +268,7 @@ export default createRule({
           return;
         }
         if (e.process !== 'worker') return;
-        if (IGNORED_SIGNALS.test(e.text)) workerFile(e).ignoredSignals ??= e;
+        if (IGNORED_SIGNALS.test(e.text)) cancelled(e).ignoredSignals ??= e;
         else if (CANCEL_EXCEPTION.test(e.text) && workerFile(e).cancel !== null) context.explain(e);
       },
       // The Listener's cancellation path.
@@ -273,22 +302,29 @@ export default createRule({
       },
       // The Worker side.
       'worker.cancel_received'(e) {
-        workerFile(e).cancel ??= e;
+        cancelled(e).cancel ??= e;
       },
       'worker.job_result'(e) {
-        if (/^Canceled$/i.test(e.result)) workerFile(e).result ??= e;
+        if (/^Canceled$/i.test(e.result)) cancelled(e).result ??= e;
       },
       'step.completed'(e) {
-        if (e.process === 'worker' && /^Canceled$/i.test(e.result)) workerFile(e).result ??= e;
+        if (e.process === 'worker' && /^Canceled$/i.test(e.result)) cancelled(e).result ??= e;
       },
       'worker.job_id'(e) {
-        workerFile(e).jobId ??= e.jobId;
+        const w = workerFile(e);
+        w.jobId ??= e.jobId;
+        if (workerFiles.isKept(e.source.file)) keepJob(w.jobId);
       },
       'worker.job_message'(e) {
-        if (e.jobId !== null) workerFile(e).jobId ??= e.jobId;
+        if (e.jobId === null) return;
+        const w = workerFile(e);
+        w.jobId ??= e.jobId;
+        if (workerFiles.isKept(e.source.file)) keepJob(w.jobId);
       },
       'job.linked'(e) {
-        if (e.jobId !== null) linked.set(e.workerFile, e.jobId);
+        if (e.jobId === null) return;
+        linked.set(e.workerFile, e.jobId);
+        if (workerFiles.isKept(e.workerFile)) keepJob(e.jobId);
       },
       end() {
         for (const [file, w] of workerFiles) {
@@ -422,7 +458,7 @@ function label(j: Pick<CancelJob, 'name' | 'jobId'>): string {
   return 'a job';
 }
 
-function describeUnknownWith(results: ReadonlyMap<string, string>): (j: CancelJob) => string {
+function describeUnknownWith(results: { get(jobId: string): string | undefined }): (j: CancelJob) => string {
   return (j) => {
     if (j.result !== null) return `${label(j)} (ended Canceled${j.result.time !== null ? ` at ${j.result.time}` : ''})`;
     const at = (j.workerCancel ?? j.workerResult)?.time;

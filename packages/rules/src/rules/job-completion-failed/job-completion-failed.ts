@@ -18,6 +18,7 @@
 import type { RunlogEvent } from '@runlog/parser';
 import { classifyEvent } from '../../classify.js';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
+import { RecentMap } from '../../recent.js';
 import { createRule, type Confidence } from '../../types.js';
 
 const RETRY_LIMIT = 5;
@@ -112,8 +113,9 @@ export default createRule({
   create(context) {
     const incidents: Incident[] = [];
     const byKey = new Map<string, Incident>();
-    const requestToJob = new Map<string, string>();
-    const names = new Map<string, string>();
+    // Recent jobs only, plus (`keep`) the jobs of incidents, which `end` names.
+    const requestToJob = new RecentMap<string, string>();
+    const names = new RecentMap<string, string>();
     let lastJobId: string | null = null;
     const triggers = new Occurrences(context, 3, 2);
     const contextLines = new Occurrences(context, 0, 0, 5);
@@ -126,6 +128,12 @@ export default createRule({
         i = { kind, key, requestId, jobId, attempts: 0, first: null, last: null, classes: new Set(), exception: null, what: null };
         incidents.push(i);
         byKey.set(key, i);
+        if (requestId !== null) {
+          requestToJob.keep(requestId);
+          const known = requestToJob.get(requestId);
+          if (known !== undefined) names.keep(known);
+        }
+        if (jobId !== null) names.keep(jobId);
       }
       i.attempts++;
       i.first ??= e.time;
@@ -146,6 +154,7 @@ export default createRule({
     return {
       'job.received'(e) {
         requestToJob.set(e.requestId, e.jobId);
+        if (requestToJob.isKept(e.requestId)) names.keep(e.jobId);
         lastJobId = e.jobId;
       },
       'job.started'(e) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyzeEvents } from '../../analyze.js';
+import { cleanJobs } from '../../testing/clean-jobs.js';
 import { RuleTester, eventsOf, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './job-lock-lost.js';
 
@@ -255,6 +256,14 @@ describe('job-lock-lost messages', () => {
     expect(f?.message).toContain('the service no longer knew the job');
     expect(f?.message).toContain('18m 31s passed between two lock renewals with no error logged');
     expect(f?.evidence.filter((e) => e.role === 'context').map((e) => e.line)).toEqual([4, 7]);
+  });
+
+  it('still names a lost job after hundreds of clean jobs (which it forgets)', () => {
+    const [alone] = findingsOf(rule, { name: 'x', log: outOfRetry });
+    const found = findingsOf(rule, { name: 'x', log: outOfRetry + cleanJobs(600, '2024-11-21T15:00:00Z').runner });
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toBe(alone?.message);
+    expect(found[0]?.evidence).toEqual(alone?.evidence);
   });
 
   it('keeps the exception dumps under the renew errors out of the unrecognized tail', () => {

@@ -13,6 +13,7 @@
 import type { RunlogEvent } from '@runlog/parser';
 import { classifyEvent } from '../../classify.js';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
+import { RecentMap } from '../../recent.js';
 import { Episodes, episodeSummary, formatDuration, timeMs } from '../../temporal.js';
 import { createRule, type Confidence, type Evidence, type NonEmpty } from '../../types.js';
 
@@ -33,6 +34,8 @@ type LossKind = 'out-of-retry' | 'first-renewal' | 'job-not-found' | 'abandoned'
 interface LockJob {
   jobId: string | null;
   requestId: string | null;
+  /** Every request id `byRequest` maps to this job (a re-dispatched job gets a new one). */
+  requestKeys: string[];
   name: string | null;
   failures: number;
   retryLines: number;
@@ -126,11 +129,16 @@ export default createRule({
     },
   },
   create(context) {
-    const jobs: LockJob[] = [];
+    /**
+     * Jobs in the order they were first seen: the recent ones, for the lines still to come, and
+     * every job whose renewals failed or which lost its lock (kept: `end` reports them). A job
+     * that ran cleanly is forgotten once a few hundred newer ones have started.
+     */
+    const jobs = new RecentMap<LockJob, true>(undefined, (j) => forget(j));
     const byJob = new Map<string, LockJob>();
     const byRequest = new Map<string, LockJob>();
-    const requestToJob = new Map<string, string>();
-    const names = new Map<string, string>();
+    const requestToJob = new RecentMap<string, string>();
+    const names = new RecentMap<string, string>();
     let lastReceivedJobId: string | null = null;
     let current: LockJob | null = null;
 
@@ -155,6 +163,7 @@ export default createRule({
         jobId,
         requestId,
         name: jobId === null ? null : names.get(jobId) ?? null,
+        requestKeys: [],
         failures: 0,
         retryLines: 0,
         firstFailure: null,
@@ -171,10 +180,36 @@ export default createRule({
         gap: null,
         done: false,
       };
-      jobs.push(j);
+      jobs.set(j, true);
       if (jobId !== null) byJob.set(jobId, j);
-      if (requestId !== null) byRequest.set(requestId, j);
+      if (requestId !== null) indexRequest(requestId, j);
       return j;
+    };
+
+    const indexRequest = (requestId: string, j: LockJob): void => {
+      byRequest.set(requestId, j);
+      if (!j.requestKeys.includes(requestId)) j.requestKeys.push(requestId);
+    };
+
+    /** A job that left the recent window: its ids no longer lead to it. */
+    const forget = (j: LockJob): void => {
+      if (j.jobId !== null && byJob.get(j.jobId) === j) byJob.delete(j.jobId);
+      for (const r of j.requestKeys) if (byRequest.get(r) === j) byRequest.delete(r);
+    };
+
+    /** A job `end` will look at: kept whatever follows (re-added if it had already been forgotten). */
+    const reportable = (j: LockJob): void => {
+      if (jobs.isKept(j)) return;
+      jobs.keep(j);
+      if (jobs.has(j)) return;
+      jobs.set(j, true);
+      if (j.jobId !== null && !byJob.has(j.jobId)) byJob.set(j.jobId, j);
+      for (const r of j.requestKeys) if (!byRequest.has(r)) byRequest.set(r, j);
+    };
+
+    const findJob = (match: (j: LockJob) => boolean): LockJob | undefined => {
+      for (const j of jobs.keys()) if (match(j)) return j;
+      return undefined;
     };
 
     const byRequestId = (requestId: string | null): LockJob => {
@@ -186,7 +221,7 @@ export default createRule({
           const j = byJob.get(jobId);
           if (j !== undefined) {
             j.requestId ??= requestId;
-            byRequest.set(requestId, j);
+            indexRequest(requestId, j);
             return j;
           }
           return (current = newJob(jobId, requestId));
@@ -235,6 +270,7 @@ export default createRule({
       j.firstFailure ??= e.time;
       if (e.time !== null) j.lastFailure = e.time;
       j.errorSinceOk = true;
+      reportable(j);
       failureLines.add(e);
       episodes.fail(e);
       pendingDump.set(e.source.file, { job: j, line: e.source.endLine, classified: false });
@@ -249,6 +285,7 @@ export default createRule({
 
     const lost = (j: LockJob, kind: LossKind, e: RunlogEvent): void => {
       j.losses.push({ kind, event: e });
+      reportable(j);
       lossLines.add(e);
       current = j;
     };
@@ -266,7 +303,7 @@ export default createRule({
         lastReceivedJobId = e.jobId;
         const j = byJob.get(e.jobId) ?? newJob(e.jobId, e.requestId);
         j.requestId ??= e.requestId;
-        byRequest.set(e.requestId, j);
+        indexRequest(e.requestId, j);
         current = j;
       },
       'job.started'(e) {
@@ -306,7 +343,7 @@ export default createRule({
       'job.completed'(e) {
         let j: LockJob | null = null;
         if (e.jobId !== null) j = byJobId(e.jobId);
-        else if (e.name !== null) j = jobs.find((x) => x.name === e.name && !x.done) ?? jobs.find((x) => x.name === e.name) ?? null;
+        else if (e.name !== null) j = findJob((x) => x.name === e.name && !x.done) ?? findJob((x) => x.name === e.name) ?? null;
         if (j === null) j = byJobId(null);
         if (e.name !== null) j.name ??= e.name;
         if (/^Abandoned$/i.test(e.result) && !j.losses.some((l) => l.kind === 'abandoned')) lost(j, 'abandoned', e);
@@ -339,7 +376,8 @@ export default createRule({
         if (inDump(e)) context.explain(e);
       },
       end() {
-        const lostJobs = jobs.filter((j) => effectiveLosses(j).length > 0);
+        const all = [...jobs.keys()];
+        const lostJobs = all.filter((j) => effectiveLosses(j).length > 0);
         const eps = episodes.finish();
         if (lostJobs.length > 0) {
           for (const j of lostJobs) {
@@ -375,7 +413,7 @@ export default createRule({
           });
           return;
         }
-        const failing = jobs.filter((j) => j.failures > 0);
+        const failing = all.filter((j) => j.failures > 0);
         const failures = failing.reduce((n, j) => n + j.failures, 0);
         if (failures === 0) return;
         const gapJob = failing.find((j) => j.gap !== null);

@@ -1,6 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { RuleTester, log } from '../../testing/rule-tester.js';
+import { describe, expect, it } from '@jest/globals';
+import { cleanJobs } from '../../testing/clean-jobs.js';
+import { RuleTester, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './job-step-failed.js';
 
 const diag = fileURLToPath(new URL('../../../../../test-logs/full-session/_diag/', import.meta.url));
@@ -227,4 +229,56 @@ new RuleTester().run(rule, {
       ],
     },
   ],
+});
+
+describe('job-step-failed over a long log', () => {
+  const LAST = '9f1e2d3c-0000-4000-8000-00000000ffff';
+  /** A failing job at 14:05, 600 clean jobs from 15:00, a failing job after them. */
+  function longLog(runnerAfterFirst: string): Record<string, string> {
+    const { runner, workers } = cleanJobs(600, '2024-11-21T15:00:00Z');
+    return {
+      'Runner_20241121-140000-utc.log':
+        log`
+          [2024-11-21 14:04:59Z INFO JobDispatcher] Job request 9001 for plan 5f0e3a1c-2b4d-4e6f-8a0b-c1d2e3f4a5b6 job ${JOB_ID} received.
+          [2024-11-21 14:06:43Z INFO JobDispatcher] Worker finished for job ${JOB_ID}. Code: 102
+          [2024-11-21 14:06:43Z INFO JobDispatcher] finish job request for job ${JOB_ID} with result: Failed
+        ` +
+        runnerAfterFirst +
+        runner +
+        log`
+          [2024-11-25 16:59:59Z INFO JobDispatcher] Job request 9999 for plan 5f0e3a1c-2b4d-4e6f-8a0b-c1d2e3f4a5b6 job ${LAST} received.
+          [2024-11-25 17:01:43Z INFO JobDispatcher] Worker finished for job ${LAST}. Code: 102
+          [2024-11-25 17:01:43Z INFO JobDispatcher] finish job request for job ${LAST} with result: Failed
+        `,
+      [WORKER]: workerHead(JOB_ID, 'build (20.x)') + failingStep('Run npm test', 1, '2024-11-21 14:06:41Z'),
+      ...workers,
+      'Worker_20241125-170000-utc.log': workerHead(LAST, 'lint', '2024-11-25 17:00:00Z') + failingStep('Run npm run lint', 2, '2024-11-25 17:01:41Z'),
+    };
+  }
+
+  it('counts and describes a failure judged long before the end as one seen at the end', () => {
+    const [f, ...more] = findingsOf(rule, { name: 'x', files: longLog('') });
+    expect(more).toEqual([]);
+    expect(f?.messageId).toBe('stepsFailed');
+    expect(f?.count).toBe(2);
+    expect(f?.data['steps']).toBe(
+      "'Run npm test' in 'build (20.x)' (Process completed with exit code 1); 'Run npm run lint' in 'lint' (Process completed with exit code 2)",
+    );
+    expect(f?.evidence.filter((e) => e.role === 'trigger').map((e) => `${e.file}:${e.line}`)).toEqual([`${WORKER}:14`, 'Worker_20241125-170000-utc.log:14']);
+  });
+
+  it('waits for runner-side failures logged just after the job finished before judging it', () => {
+    // A full disk on the Listener's side 4 minutes after the job's last Worker line (and after the
+    // next job finished) still explains the failure, however long the log goes on.
+    const [f] = findingsOf(rule, {
+      name: 'x',
+      files: longLog(log`
+        [2024-11-21 14:08:00Z INFO JobDispatcher] Job request 9002 for plan 5f0e3a1c-2b4d-4e6f-8a0b-c1d2e3f4a5b6 job 8d0e1f53-2c3d-4e6f-9a01-b2c3d4e5f6a7 received.
+        [2024-11-21 14:09:00Z INFO JobDispatcher] finish job request for job 8d0e1f53-2c3d-4e6f-9a01-b2c3d4e5f6a7 with result: Succeeded
+        [2024-11-21 14:10:41Z ERR  JobDispatcher] System.IO.IOException: No space left on device
+      `),
+    });
+    expect(f?.messageId).toBe('stepFailed');
+    expect(f?.data['job']).toBe('lint');
+  });
 });

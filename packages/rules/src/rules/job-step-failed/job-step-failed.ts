@@ -9,6 +9,7 @@
  */
 import type { EventOfKind, RunlogEvent } from '@runlog/parser';
 import { Occurrences } from '../../evidence.js';
+import { RecentMap } from '../../recent.js';
 import { timeMs } from '../../temporal.js';
 import { createRule, type Evidence, type NonEmpty } from '../../types.js';
 import { actionFailureOf, actionTextsOf } from '../action-download-failed/action-download-failed.js';
@@ -17,6 +18,15 @@ import { diskTextsOf, isDiskFullText } from '../disk-full/disk-full.js';
 
 /** Steps the runner adds around the user's steps: their failures are not the user's workload. */
 const RUNNER_STEPS = new Set(['Initialize containers', 'Stop containers', 'Set up runner', 'Complete runner']);
+
+/** A runner-side failure this close after a job's last Worker line still explains the job (see `explainedByRunner`). */
+const INFRA_AFTER_MS = 5 * 60_000;
+/**
+ * A job is judged once the Listener finished it and the log has moved on by this much more than
+ * `INFRA_AFTER_MS` (slack for files whose clocks disagree); one the Listener never finished, after a day.
+ */
+const JUDGE_AFTER_MS = INFRA_AFTER_MS + 3600_000;
+const JUDGE_UNFINISHED_AFTER_MS = 24 * 3600_000;
 
 const OUTPUT_VARIABLES = /Fail to update timeline records with output variables|failure during publish output variables|Failed to publish output variables/i;
 const INIT_FAILED = /Job initialize failed|Caught exception from InitializeJob|Caught exception from JobExtension Initialization/i;
@@ -115,9 +125,65 @@ export default createRule({
     },
   },
   create(context) {
-    const jobs = new Map<string, Job>();
+    /**
+     * Jobs by Worker file, in the order they were first seen: the recent ones, and (`keep`) those
+     * with a failed step not judged yet. Jobs are judged in that order as soon as nothing more can
+     * change the verdict (`judgeFinished`), so only the running ones and the last hour's are held.
+     */
+    const jobs = new RecentMap<string, Job>();
     const runnerInfra: RunnerInfra[] = [];
-    const requestJobs = new Map<string, string>();
+    const requestJobs = new RecentMap<string, string>();
+    /** Recent jobs the Listener finished (`finish job request ...`), by job id. */
+    const finished = new RecentMap<string, true>();
+
+    // The steps that failed on their own, in log order: counted, with the evidence and the first
+    // few described, as `end` reports them.
+    const occ = new Occurrences(context, 6, 2, 8);
+    let ownCount = 0;
+    let allExplicit = true;
+    const firstOwn: { step: string; job: string | null; reason: string | null }[] = [];
+
+    const own = (job: Job, step: FailedStep): void => {
+      occ.add(step.completed);
+      for (const c of step.context) occ.context(c);
+      ownCount++;
+      allExplicit &&= step.hasExitCode;
+      if (firstOwn.length < 3) firstOwn.push({ step: step.name, job: job.jobName, reason: step.reason });
+    };
+
+    const judge = (job: Job): void => {
+      if (job.failed.length === 0 || job.infra !== null) return;
+      if (explainedByRunner(job)) return;
+      for (const step of job.failed) own(job, step);
+    };
+
+    function explainedByRunner(job: Job): boolean {
+      const span = context.files.get(job.file);
+      const start = span?.first == null ? null : Date.parse(span.first) - 60_000;
+      const stop = span?.last == null ? null : Date.parse(span.last) + INFRA_AFTER_MS;
+      return runnerInfra.some((r) => {
+        if (r.jobId !== null && job.jobId !== null) return r.jobId === job.jobId;
+        if (r.ms === null || start === null || stop === null) return false;
+        return r.ms >= start && r.ms <= stop;
+      });
+    }
+
+    /**
+     * Judges the oldest jobs whose verdict can no longer change: the Listener finished them (the
+     * runner-side failures that name a job come before that) and the log is well past the window
+     * in which a runner-side failure still explains them. Stops at the first job still open, so
+     * the order stays the log's.
+     */
+    const judgeFinished = (nowMs: number): void => {
+      for (const job of jobs.values()) {
+        const lastMs = Date.parse(context.files.get(job.file)?.last ?? '');
+        if (Number.isNaN(lastMs)) return;
+        const done = job.jobId !== null && finished.has(job.jobId);
+        if (nowMs - lastMs <= (done ? JUDGE_AFTER_MS : JUDGE_UNFINISHED_AFTER_MS)) return;
+        judge(job);
+        jobs.delete(job.file);
+      }
+    };
 
     /** The job of a Worker trace file (step pages and pasted output are not one job's file). */
     const jobOf = (e: RunlogEvent): Job | null => {
@@ -199,6 +265,9 @@ export default createRule({
       },
       'job.completed'(e) {
         if (e.result === 'Abandoned') addRunnerInfra(e, e.jobId, 'the job was abandoned');
+        if (e.jobId !== null) finished.set(e.jobId, true);
+        const ms = timeMs(e);
+        if (ms !== null) judgeFinished(ms);
       },
       'step.started'(e) {
         const job = jobOf(e);
@@ -245,33 +314,24 @@ export default createRule({
           step.hasExitCode = true;
         }
         job.failed.push(step);
+        // Held until judged, however many jobs follow.
+        jobs.keep(job.file);
         job.awaitingTelemetry = step;
       },
       end() {
-        const own: { job: Job; step: FailedStep }[] = [];
-        for (const job of jobs.values()) {
-          if (job.failed.length === 0 || job.infra !== null) continue;
-          if (explainedByRunner(job)) continue;
-          for (const step of job.failed) own.push({ job, step });
-        }
-        if (own.length === 0) return;
-        const occ = new Occurrences(context, 6, 2, 8);
-        for (const { step } of own) {
-          occ.add(step.completed);
-          for (const c of step.context) occ.context(c);
-        }
+        // The jobs not judged yet (the last hour's, the running ones), as the log ends.
+        for (const job of jobs.values()) judge(job);
+        if (ownCount === 0) return;
         const summary = occ.summary()!;
-        const allExplicit = own.every(({ step }) => step.hasExitCode);
         const confidence = allExplicit
           ? { level: 'high' as const, reason: 'the step\'s own process exit code or timeout is logged, and no infrastructure failure is logged for the same job' }
           : { level: 'medium' as const, reason: 'the step reported Failed and no infrastructure failure is logged for the same job, but the log does not show the step\'s exit code' };
-        const describe = ({ job, step }: { job: Job; step: FailedStep }): string =>
-          `'${step.name}' in '${job.jobName ?? 'unknown job'}' (${step.reason ?? 'result Failed'})`;
-        if (own.length === 1) {
-          const { job, step } = own[0]!;
+        const describe = (f: (typeof firstOwn)[number]): string => `'${f.step}' in '${f.job ?? 'unknown job'}' (${f.reason ?? 'result Failed'})`;
+        if (ownCount === 1) {
+          const f = firstOwn[0]!;
           context.report({
             messageId: 'stepFailed',
-            data: { step: step.name, job: job.jobName ?? 'unknown job', reason: step.reason ?? 'it reported the result Failed' },
+            data: { step: f.step, job: f.job ?? 'unknown job', reason: f.reason ?? 'it reported the result Failed' },
             evidence: summary.evidence as NonEmpty<Evidence>,
             evidenceOmitted: summary.evidenceOmitted,
             count: 1,
@@ -281,28 +341,17 @@ export default createRule({
           });
           return;
         }
-        const listed = own.slice(0, 3).map(describe).join('; ') + (own.length > 3 ? `; and ${own.length - 3} more` : '');
+        const listed = firstOwn.map(describe).join('; ') + (ownCount > 3 ? `; and ${ownCount - 3} more` : '');
         context.report({
           messageId: 'stepsFailed',
-          data: { count: own.length, steps: listed },
+          data: { count: ownCount, steps: listed },
           evidence: summary.evidence,
           evidenceOmitted: summary.evidenceOmitted,
-          count: own.length,
+          count: ownCount,
           firstSeen: summary.firstSeen,
           lastSeen: summary.lastSeen,
           confidence,
         });
-
-        function explainedByRunner(job: Job): boolean {
-          const span = context.files.get(job.file);
-          const start = span?.first == null ? null : Date.parse(span.first) - 60_000;
-          const stop = span?.last == null ? null : Date.parse(span.last) + 5 * 60_000;
-          return runnerInfra.some((r) => {
-            if (r.jobId !== null && job.jobId !== null) return r.jobId === job.jobId;
-            if (r.ms === null || start === null || stop === null) return false;
-            return r.ms >= start && r.ms <= stop;
-          });
-        }
       },
     };
   },

@@ -127,6 +127,7 @@ export default createRule({
       registration: new Occurrences(context, 3, 1),
     };
     const details: Record<Category, string | null> = { notConfigured: null, credentials: null, jit: null, registration: null };
+    /** The first configuration failures (the retry loop repeats them): `end` shows two. */
     const configContext: RunlogEvent[] = [];
     const ephemeralExit = new Occurrences(context, 1, 0, 1);
     const stated: Record<Category, boolean> = { notConfigured: false, credentials: false, jit: false, registration: false };
@@ -170,7 +171,7 @@ export default createRule({
         return;
       }
       if (CONFIG_CONTEXT.some((re) => re.test(text))) {
-        configContext.push(e);
+        if (configContext.length < 2) configContext.push(e);
         return;
       }
       if (

@@ -10,6 +10,8 @@
  */
 import type { EventOfKind, RunlogEvent } from '@runlog/parser';
 import { compareEvidence, evidenceOf } from '../../evidence.js';
+import { RecentMap } from '../../recent.js';
+import { TAIL_WINDOW } from '../../tail.js';
 import { timeMs } from '../../temporal.js';
 import { createRule, type Confidence, type Evidence, type NonEmpty } from '../../types.js';
 import { isJobResultCode, isOomText, isStrongOomText, oomLine, quoteLines, SIGKILL_EXIT } from '../worker-crashed/worker-exit.js';
@@ -94,7 +96,8 @@ export default createRule({
   },
   create(context) {
     const kills: Kill[] = [];
-    const names = new Map<string, string>();
+    /** Recent jobs' names, plus (`keep`) those of the jobs killed, which `end` names. */
+    const names = new RecentMap<string, string>();
     let lastJobId: string | null = null;
     let lastKill: Kill | null = null;
     /** The runner killed a worker itself (cancel timeout, IPC failure): the next 137 is that kill. */
@@ -102,7 +105,10 @@ export default createRule({
     let lastShutdownMs: number | null = null;
     /** The last worker exit outside 100–105 that was not 137, with its crash statement. */
     let crashLines: RunlogEvent[] = [];
-    /** Empty ERR records a killed worker left torn at the end of its log. */
+    /**
+     * Empty ERR records a killed worker left torn at the end of its log: the last ones only, since
+     * explaining a record in `end` only matters while the engine has not sent it to the tail yet.
+     */
     const torn: RunlogEvent[] = [];
 
     const recent = (k: Kill | null, e: RunlogEvent): k is Kill => {
@@ -127,6 +133,7 @@ export default createRule({
 
     const newKill = (who: Kill['who'], e: RunlogEvent): Kill => {
       const k: Kill = { who, jobId: who === 'worker' ? lastJobId : null, exits: [], texts: [], context: [], time: e.time, duringShutdown: false };
+      if (k.jobId !== null) names.keep(k.jobId);
       kills.push(k);
       lastKill = k;
       return k;
@@ -138,7 +145,10 @@ export default createRule({
       if (runnerKillMs !== null && (ms === null || ms - runnerKillMs <= LINK_WINDOW_MS)) return;
       const prev: Kill | null = lastKill;
       const k = recent(prev, e) && prev.who === 'worker' && (prev.jobId === null || jobId === null || prev.jobId === jobId) ? prev : newKill('worker', e);
-      if (jobId !== null) k.jobId = jobId;
+      if (jobId !== null) {
+        k.jobId = jobId;
+        names.keep(jobId);
+      }
       k.exits.push(e);
       if (afterShutdown(e)) k.duringShutdown = true;
     };
@@ -205,7 +215,10 @@ export default createRule({
       },
       unrecognized(e) {
         if ((e.level === 'ERR' || e.level === 'WARN' || e.level === 'CRIT') && isStrongOomText(e.text)) oomText(e, e.text);
-        else if (e.process === 'worker' && e.level === 'ERR' && e.text.trim() === '') torn.push(e);
+        else if (e.process === 'worker' && e.level === 'ERR' && e.text.trim() === '') {
+          torn.push(e);
+          if (torn.length > TAIL_WINDOW) torn.shift();
+        }
       },
       end() {
         if (kills.length === 0) return;

@@ -11,6 +11,7 @@
  */
 import type { EventOfKind, RunlogEvent } from '@runlog/parser';
 import { compareEvidence, evidenceOf } from '../../evidence.js';
+import { RecentMap } from '../../recent.js';
 import { timeMs } from '../../temporal.js';
 import { createRule, type Evidence, type NonEmpty } from '../../types.js';
 
@@ -113,10 +114,24 @@ export default createRule({
     const stops: Stop[] = [];
     let open: Stop | null = null;
     const running = new Map<string, RunningJob>();
-    const names = new Map<string, string>();
+    // Recent jobs and Worker files only, plus (`keep`) the jobs a stop interrupted and the Worker
+    // file that saw it, which `end` names.
+    const names = new RecentMap<string, string>();
     let lastJobId: string | null = null;
-    const workerJob = new Map<string, string>();
-    const linked = new Map<string, string>();
+    const workerJob = new RecentMap<string, string>();
+    const linked = new RecentMap<string, string>();
+
+    const keepJob = (jobId: string | null): void => {
+      if (jobId !== null) names.keep(jobId);
+    };
+
+    /** The Worker file that received a shutdown: `end` may name its job. */
+    const keepWorkerFile = (file: string): void => {
+      workerJob.keep(file);
+      linked.keep(file);
+      keepJob(workerJob.get(file) ?? null);
+      keepJob(linked.get(file) ?? null);
+    };
 
     const near = (s: Stop | null, e: RunlogEvent): s is Stop => {
       if (s === null) return false;
@@ -137,6 +152,7 @@ export default createRule({
         results: [],
         workerSide: null,
       };
+      for (const j of s.jobs) keepJob(j.jobId);
       stops.push(s);
       open = s;
       return s;
@@ -178,6 +194,7 @@ export default createRule({
           // A result right after the stop for a job the log did not show starting (partial log).
           if (!/^(Canceled|Failed)$/i.test(e.result)) return;
           s.jobs.push({ jobId: id, name: e.name ?? (id !== null ? names.get(id) ?? null : null) });
+          keepJob(id);
         }
         s.results.push(e);
       },
@@ -187,7 +204,10 @@ export default createRule({
           // The worker got the shutdown: a job was running when the runner stopped.
           const prev: Stop | null = open;
           const s = near(prev, e) && prev.kind !== 'ephemeral' ? prev : startStop(kind, e.reason, e);
-          s.workerSide ??= e;
+          if (s.workerSide === null) {
+            s.workerSide = e;
+            keepWorkerFile(e.source.file);
+          }
           touch(s, e);
           return;
         }
@@ -238,9 +258,12 @@ export default createRule({
       },
       'worker.job_id'(e) {
         workerJob.set(e.source.file, e.jobId);
+        if (workerJob.isKept(e.source.file)) keepJob(e.jobId);
       },
       'job.linked'(e) {
-        if (e.jobId !== null) linked.set(e.workerFile, e.jobId);
+        if (e.jobId === null) return;
+        linked.set(e.workerFile, e.jobId);
+        if (linked.isKept(e.workerFile)) keepJob(e.jobId);
       },
       end() {
         for (const s of stops) {

@@ -10,6 +10,7 @@
  */
 import type { RunlogEvent } from '@runlog/parser';
 import { Occurrences } from '../../evidence.js';
+import { RecentMap } from '../../recent.js';
 import { createRule } from '../../types.js';
 
 const SIGNATURES: RegExp[] = [
@@ -87,7 +88,9 @@ export default createRule({
     let jobImpact = false;
     let cleanupOnly = true;
     const files = new Set<string>();
-    const failedJobs = new Set<string>();
+    /** Recent Worker files whose job failed, and whether one of them also had a denial. */
+    const failedJobs = new RecentMap<string, true>();
+    let deniedJobFailed = false;
 
     const observe = (e: RunlogEvent): void => {
       if (e.process === 'selfupdate') return;
@@ -107,6 +110,7 @@ export default createRule({
       if (!matched) return;
       denied.add(e);
       files.add(e.source.file);
+      if (failedJobs.has(e.source.file)) deniedJobFailed = true;
       if (!CLEANUP_COMPONENTS.has(e.component)) cleanupOnly = false;
       if (e.process === 'runner' || e.process === 'agent') {
         if (e.kind === 'terminal.error' || e.component === 'Listener' || e.component === 'AgentProcess') fatal = true;
@@ -127,12 +131,14 @@ export default createRule({
         }
       },
       'worker.job_result'(e) {
-        if (e.result === 'Failed') failedJobs.add(e.source.file);
+        if (e.result !== 'Failed') return;
+        failedJobs.set(e.source.file, true);
+        if (files.has(e.source.file)) deniedJobFailed = true;
       },
       end() {
         const summary = denied.summary();
         if (summary === null || denied.empty) return;
-        const jobFailed = jobImpact || [...files].some((f) => failedJobs.has(f));
+        const jobFailed = jobImpact || deniedJobFailed;
         const shown = paths.slice(0, 3).map((p) => `'${p}'`).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more path(s)` : '');
         const container = paths.some((p) => CONTAINER_PATHS.test(p))
           ? " The files under _work/_temp/_github_home or _github_workflow were probably left by a container step running as root (job containers and container actions write into the mounted _temp as root), so the runner user cannot delete them."

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cleanJobs } from '../../testing/clean-jobs.js';
 import { RuleTester, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './worker-crashed.js';
 import { describeExitCode, isOomText } from './worker-exit.js';
@@ -296,5 +297,23 @@ describe('worker exit codes', () => {
     expect(isOomText("System.UnauthorizedAccessException: Access to the path '/proc/4242/oom_score_adj' is denied.")).toBe(false);
     expect(isOomText("System.OutOfMemoryException: Exception of type 'System.OutOfMemoryException' was thrown.")).toBe(true);
     expect(isOomText('Memory cgroup out of memory: Killed process 4242 (Runner.Worker)')).toBe(true);
+  });
+});
+
+describe('worker-crashed over a long log', () => {
+  it('still reports a Worker log that ended with an exception after hundreds of clean ones (which it forgets)', () => {
+    const files = {
+      'Worker_20241121-140541-utc.log': log`
+        [2024-11-21 14:05:41Z INFO Worker] Version: 2.321.0
+        [2024-11-21 14:05:41Z INFO Worker] Waiting to receive the job message from the channel.
+        [2024-11-21 14:06:11Z ERR  Worker] System.OperationCanceledException: The operation was canceled.
+           at System.Threading.CancellationToken.ThrowOperationCanceledException()
+           at GitHub.Runner.Worker.Worker.RunAsync(String pipeIn, String pipeOut)
+      `,
+    };
+    const alone = findingsOf(rule, { name: 'x', files });
+    const found = findingsOf(rule, { name: 'x', files: { ...files, ...cleanJobs(600, '2024-11-21T15:00:00Z').workers } });
+    expect(alone.map((f) => f.messageId)).toEqual(['workerException']);
+    expect(found.map((f) => [f.message, f.evidence])).toEqual(alone.map((f) => [f.message, f.evidence]));
   });
 });

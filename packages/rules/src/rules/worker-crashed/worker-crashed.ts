@@ -14,6 +14,7 @@
  */
 import type { EventOfKind, RunlogEvent, WorkerOutputEvent } from '@runlog/parser';
 import { compareEvidence, evidenceOf } from '../../evidence.js';
+import { RecentMap } from '../../recent.js';
 import { timeMs } from '../../temporal.js';
 import { createRule, type Confidence, type Evidence, type NonEmpty, type Severity } from '../../types.js';
 import { describeExitCode, isDiskText, isJobResultCode, isOomText, oomLine, quoteLines, signalOf, SIGKILL_EXIT } from './worker-exit.js';
@@ -114,7 +115,9 @@ export default createRule({
   },
   create(context) {
     const crashes: Crash[] = [];
-    const names = new Map<string, string>();
+    // Recent jobs and Worker files only, plus (`keep`) those of crashes and of Worker files whose
+    // last words may be an exception: `end` reads them again.
+    const names = new RecentMap<string, string>();
     let lastJobId: string | null = null;
     let lastCrash: Crash | null = null;
     /** Worker exits ProcessInvokerWrapper reported that no `Worker finished` line claimed yet. */
@@ -122,8 +125,8 @@ export default createRule({
     /** Times the runner killed a worker itself (cancel timeout, IPC failure): the next exit is that kill. */
     let runnerKillMs: number | null = null;
     const shutdownTimes: number[] = [];
-    const workerFiles = new Map<string, WorkerFileState>();
-    const linkedJob = new Map<string, string>();
+    const workerFiles = new RecentMap<string, WorkerFileState>();
+    const linkedJob = new RecentMap<string, string>();
 
     const newCrash = (kind: Crash['kind'], jobId: string | null, e: RunlogEvent | null): Crash => {
       const c: Crash = {
@@ -145,6 +148,7 @@ export default createRule({
       };
       crashes.push(c);
       lastCrash = c;
+      if (jobId !== null) names.keep(jobId);
       return c;
     };
 
@@ -162,6 +166,24 @@ export default createRule({
         workerFiles.set(e.source.file, w);
       }
       return w;
+    };
+
+    /**
+     * Keeps a Worker file whose log may end with an exception (or that received corrupt JSON) until
+     * `end` judges it; a file whose job completed cleanly becomes forgettable again.
+     */
+    const judge = (file: string, w: WorkerFileState): void => {
+      if ((w.lastException !== null && !w.completed) || w.invalidJson !== null) {
+        if (workerFiles.isKept(file)) return;
+        workerFiles.keep(file);
+        linkedJob.keep(file);
+        if (w.jobId !== null) names.keep(w.jobId);
+        const linked = linkedJob.get(file);
+        if (linked !== undefined) names.keep(linked);
+      } else if (workerFiles.isKept(file)) {
+        workerFiles.release(file);
+        linkedJob.release(file);
+      }
     };
 
     const killedByRunnerJustBefore = (e: RunlogEvent): boolean => {
@@ -188,6 +210,9 @@ export default createRule({
           runnerKillMs = null;
           return;
         }
+        // An exit with a job result code (100–105) is never a crash: `end` would skip it, and the
+        // `Worker finished` line that claims it changes nothing either.
+        if (isJobResultCode(e.exitCode)) return;
         procExits.push({ e, jobId: lastJobId });
       },
       'worker.exited'(e) {
@@ -235,28 +260,44 @@ export default createRule({
       },
       // ── Worker side ──
       'worker.job_id'(e) {
-        workerFile(e).jobId ??= e.jobId;
+        const w = workerFile(e);
+        w.jobId ??= e.jobId;
+        if (workerFiles.isKept(e.source.file)) names.keep(w.jobId);
       },
       'worker.job_message'(e) {
-        if (e.jobId !== null) workerFile(e).jobId ??= e.jobId;
+        if (e.jobId === null) return;
+        const w = workerFile(e);
+        w.jobId ??= e.jobId;
+        if (workerFiles.isKept(e.source.file)) names.keep(w.jobId);
       },
       'job.linked'(e) {
-        if (e.jobId !== null) linkedJob.set(e.workerFile, e.jobId);
+        if (e.jobId === null) return;
+        linkedJob.set(e.workerFile, e.jobId);
+        if (workerFiles.isKept(e.workerFile)) names.keep(e.jobId);
       },
       'worker.job_completed'(e) {
-        workerFile(e).completed = true;
+        const w = workerFile(e);
+        w.completed = true;
+        judge(e.source.file, w);
       },
       exception(e) {
         if (e.process !== 'worker') return;
         const w = workerFile(e);
         if (/JsonReaderException$/.test(e.type)) w.jsonException ??= e;
         if (e.component === 'Worker' && !e.redump) w.lastException = e;
+        judge(e.source.file, w);
       },
       'terminal.error'(e) {
-        if (INVALID_JSON.test(e.message)) workerFile(e).invalidJson ??= e;
+        if (!INVALID_JSON.test(e.message)) return;
+        const w = workerFile(e);
+        w.invalidJson ??= e;
+        judge(e.source.file, w);
       },
       unrecognized(e) {
-        if (INVALID_JSON.test(e.text)) workerFile(e).invalidJson ??= e;
+        if (!INVALID_JSON.test(e.text)) return;
+        const w = workerFile(e);
+        w.invalidJson ??= e;
+        judge(e.source.file, w);
       },
       end() {
         // Worker exits with no `Worker finished` line (the cancel path, a crash during cancel).
