@@ -141,6 +141,22 @@ export function classifyText(raw: string): FailureClass | null {
   return null;
 }
 
+/** How a failure class reads in a message ("… after DNS failures"). */
+export const FAILURE_CLASS_LABELS: Readonly<Record<FailureClass, string>> = {
+  service: 'HTTP 5xx from the service',
+  dns: 'DNS failures',
+  refused: 'connections refused or reset',
+  'premature-close': 'connections closed early',
+  timeout: 'timeouts',
+  'tls-certificate': 'TLS certificate errors',
+  'tls-handshake': 'TLS handshake failures',
+  proxy: 'proxy errors',
+  clock: 'clock skew',
+  throttled: 'throttling (HTTP 429)',
+  unauthorized: 'HTTP 401',
+  forbidden: 'HTTP 403',
+};
+
 /** Classifies an HTTP status. */
 export function classifyStatus(status: number | null): FailureClass | null {
   if (status === null) return null;

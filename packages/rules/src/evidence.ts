@@ -148,3 +148,15 @@ export function mergeSummaries(...parts: (OccurrenceSummary | null)[]): Occurren
     lastSeen: times[times.length - 1] ?? null,
   };
 }
+
+/** The first `max` lines of `all` as a finding's evidence, with the rest counted; null when empty. */
+export function capEvidence(all: readonly Evidence[], max: number): { evidence: NonEmpty<Evidence>; evidenceOmitted: number } | null {
+  if (all.length === 0) return null;
+  return { evidence: all.slice(0, max) as unknown as NonEmpty<Evidence>, evidenceOmitted: Math.max(0, all.length - max) };
+}
+
+/** First and last of a set of ISO times (nulls ignored). */
+export function timeSpan(times: readonly (string | null)[]): { firstSeen: string | null; lastSeen: string | null } {
+  const known = times.filter((t): t is string => t !== null).sort();
+  return { firstSeen: known[0] ?? null, lastSeen: known[known.length - 1] ?? null };
+}

@@ -12,7 +12,7 @@ import { exitCodeFor, type FailOn } from '../exit-code.js';
 import { inputPaths, write, type CliIO } from '../io.js';
 import { Progress } from '../progress.js';
 import { formatTerminal } from '../terminal.js';
-import { parseBound, resolveBound, type Bound } from '../time-bounds.js';
+import { parseBound, resolveBound } from '../time-bounds.js';
 
 export const FORMATS = ['terminal', 'json', 'markdown', 'html', 'github'] as const;
 export type Format = (typeof FORMATS)[number];

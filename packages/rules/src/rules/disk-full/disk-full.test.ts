@@ -1,10 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fullSession as loadFullSession } from '../../testing/logs.js';
 import { RuleTester, log } from '../../testing/rule-tester.js';
 import rule from './disk-full.js';
 
-const diag = fileURLToPath(new URL('../../../../../test-logs/full-session/_diag/', import.meta.url));
-const fullSession = Object.fromEntries(readdirSync(diag).map((f) => [f, readFileSync(diag + f, 'utf8')]));
+const fullSession = loadFullSession();
 
 const WORKER = 'Worker_20241121-140500-utc.log';
 

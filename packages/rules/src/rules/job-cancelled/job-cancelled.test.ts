@@ -1,18 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { analyzeEvents } from '../../analyze.js';
 import { cleanJobs } from '../../testing/clean-jobs.js';
 import { RuleTester, eventsOf, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './job-cancelled.js';
+import { testLogs } from '../../testing/logs.js';
 
-function diag(dir: string): Record<string, string> {
-  const path = fileURLToPath(new URL(dir, import.meta.url));
-  return Object.fromEntries(readdirSync(path).filter((f) => f.endsWith('.log')).map((f) => [f, readFileSync(`${path}/${f}`, 'utf8')]));
-}
-
-const fullSession = diag('../../../../../test-logs/full-session/_diag/');
-const tokenExpiredCorpus = diag('../../../../../test-logs/corpus/024-job-token-expired-renew-1546/_diag/');
+const fullSession = testLogs('full-session/_diag');
+const tokenExpiredCorpus = testLogs('corpus/024-job-token-expired-renew-1546/_diag');
 
 const userCancelRunner = log`
   [2024-11-21 14:15:02Z INFO JobDispatcher] Job request 9001 for plan 5f0e1c2d-0000-4000-8000-0000000000e1 job 7c9d0a1b-0000-4000-8000-000000000042 received.

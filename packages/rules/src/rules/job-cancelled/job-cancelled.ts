@@ -15,10 +15,10 @@
  * `Runner will be shutdown for ...` when the cancellation was a runner shutdown.
  */
 import type { RunlogEvent } from '@runlog/parser';
-import { compareEvidence, evidenceOf } from '../../evidence.js';
+import { compareEvidence, evidenceOf, capEvidence, timeSpan } from '../../evidence.js';
 import { RecentMap } from '../../recent.js';
 import { timeMs } from '../../temporal.js';
-import { createRule, type Evidence, type NonEmpty } from '../../types.js';
+import { createRule, type Evidence } from '../../types.js';
 
 const MAX_EVIDENCE = 12;
 /** A runner-side reason this close before a cancel it did not receive from the service explains it. */
@@ -393,17 +393,14 @@ export default createRule({
       confidence: { level: 'high' | 'medium' | 'low'; reason: string },
     ): void {
       const evidence = collectEvidence(list, messageId);
-      if (evidence.length === 0) return;
-      const kept = evidence.slice(0, MAX_EVIDENCE);
-      const times = evidence.map((e) => e.time).filter((t): t is string => t !== null).sort();
+      const capped = capEvidence(evidence, MAX_EVIDENCE);
+      if (capped === null) return;
       context.report({
         messageId,
         data,
-        evidence: kept as unknown as NonEmpty<Evidence>,
-        evidenceOmitted: evidence.length - kept.length,
+        ...capped,
         count: list.length,
-        firstSeen: times[0] ?? null,
-        lastSeen: times[times.length - 1] ?? null,
+        ...timeSpan(evidence.map((e) => e.time)),
         severity,
         confidence,
       });

@@ -16,7 +16,7 @@
  * already closed the job request).
  */
 import type { RunlogEvent } from '@runlog/parser';
-import { classifyEvent } from '../../classify.js';
+import { classifyEvent, FAILURE_CLASS_LABELS } from '../../classify.js';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
 import { RecentMap } from '../../recent.js';
 import { createRule, type Confidence } from '../../types.js';
@@ -29,21 +29,6 @@ const DISPATCH_SHUTDOWN = /^Catching worker dispatch exception for job request (
 const PLAN_STATEMENT = /^TaskOrchestrationPlan(NotFound|Security|Terminated)Exception received, while attempting to raise JobCompletedEvent for job ([^\s.]+)/i;
 const PLAN_TYPE = /TaskOrchestrationPlan(NotFound|Security|Terminated)Exception$/;
 const FORCED_FAIL = /^Fail to raise (?:JobCompletedEvent|job completion) back to service/i;
-
-const CLASS_LABELS: Record<string, string> = {
-  service: 'HTTP 5xx from the service',
-  dns: 'DNS failures',
-  refused: 'connections refused or reset',
-  'premature-close': 'connections closed early',
-  timeout: 'timeouts',
-  'tls-certificate': 'TLS certificate errors',
-  'tls-handshake': 'TLS handshake failures',
-  proxy: 'proxy errors',
-  clock: 'clock skew',
-  throttled: 'throttling (HTTP 429)',
-  unauthorized: 'HTTP 401',
-  forbidden: 'HTTP 403',
-};
 
 const PLAN_MEANING: Record<string, string> = {
   NotFound: 'the run\'s orchestration plan no longer exists (TaskOrchestrationPlanNotFoundException: the run was deleted or already completed)',
@@ -179,7 +164,7 @@ export default createRule({
             d.incident.exception = `${shortType(e.type)}: ${e.message}`;
             const inner = e.inner.find((x) => !/AggregateException$/.test(x.type));
             const cls = classifyEvent(e);
-            if (cls !== null) d.incident.classes.add(CLASS_LABELS[cls] ?? cls);
+            if (cls !== null) d.incident.classes.add(FAILURE_CLASS_LABELS[cls]);
             else if (/AggregateException$/.test(e.type) && inner !== undefined) d.incident.classes.add(shortType(inner.type));
             contextLines.context(e);
           } else {

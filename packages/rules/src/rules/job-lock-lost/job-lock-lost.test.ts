@@ -1,18 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { analyzeEvents } from '../../analyze.js';
 import { cleanJobs } from '../../testing/clean-jobs.js';
 import { RuleTester, eventsOf, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './job-lock-lost.js';
+import { testLogs } from '../../testing/logs.js';
 
-function diag(dir: string): Record<string, string> {
-  const path = fileURLToPath(new URL(dir, import.meta.url));
-  return Object.fromEntries(readdirSync(path).map((f) => [f, readFileSync(`${path}/${f}`, 'utf8')]));
-}
-
-const fullSession = diag('../../../../../test-logs/full-session/_diag/');
-const tokenExpiredCorpus = diag('../../../../../test-logs/corpus/024-job-token-expired-renew-1546/_diag/');
+const fullSession = testLogs('full-session/_diag');
+const tokenExpiredCorpus = testLogs('corpus/024-job-token-expired-renew-1546/_diag');
 
 /** Renewal errors on DNS failures until the lock ran out: the classic abandoned job. */
 const outOfRetry = log`

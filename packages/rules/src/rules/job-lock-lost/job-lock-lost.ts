@@ -11,7 +11,7 @@
  * did not run (VM suspended, laptop asleep, CPU starvation).
  */
 import type { RunlogEvent } from '@runlog/parser';
-import { classifyEvent } from '../../classify.js';
+import { classifyEvent, FAILURE_CLASS_LABELS } from '../../classify.js';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
 import { RecentMap } from '../../recent.js';
 import { Episodes, episodeSummary, formatDuration, timeMs } from '../../temporal.js';
@@ -54,21 +54,6 @@ interface LockJob {
   gap: { seconds: number; from: RunlogEvent; to: RunlogEvent } | null;
   done: boolean;
 }
-
-const CLASS_LABELS: Record<string, string> = {
-  service: 'HTTP 5xx from the service',
-  dns: 'DNS failures',
-  refused: 'connections refused or reset',
-  'premature-close': 'connections closed early',
-  timeout: 'timeouts',
-  'tls-certificate': 'TLS certificate errors',
-  'tls-handshake': 'TLS handshake failures',
-  proxy: 'proxy errors',
-  clock: 'clock skew',
-  throttled: 'throttling (HTTP 429)',
-  unauthorized: 'HTTP 401',
-  forbidden: 'HTTP 403',
-};
 
 function shortType(type: string): string {
   const dot = type.lastIndexOf('.');
@@ -356,7 +341,7 @@ export default createRule({
         if (!p.classified) {
           p.classified = true;
           const cls = classifyEvent(e);
-          p.job.classes.add(cls !== null ? CLASS_LABELS[cls] ?? cls : shortType(e.type));
+          p.job.classes.add(cls !== null ? FAILURE_CLASS_LABELS[cls] : shortType(e.type));
           contextLines.context(e);
         } else {
           context.explain(e);

@@ -1,15 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { RuleTester, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './job-state-mismatch.js';
+import { testLogs } from '../../testing/logs.js';
 
-function diag(dir: string): Record<string, string> {
-  const path = fileURLToPath(new URL(dir, import.meta.url));
-  return Object.fromEntries(readdirSync(path).filter((f) => f.endsWith('.log')).map((f) => [f, readFileSync(`${path}/${f}`, 'utf8')]));
-}
-
-const fullSession = diag('../../../../../test-logs/full-session/_diag/');
+const fullSession = testLogs('full-session/_diag');
 
 const fatal = log`
   [2024-11-21 15:00:01Z INFO MessageListener] Message '88' received from session '3f6c2a9e-8b1d-4e57-9a0c-5d2e7f14b6a8'.

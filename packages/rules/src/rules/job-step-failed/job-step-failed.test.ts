@@ -1,12 +1,10 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { cleanJobs } from '../../testing/clean-jobs.js';
+import { fullSession as loadFullSession } from '../../testing/logs.js';
 import { RuleTester, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './job-step-failed.js';
 
-const diag = fileURLToPath(new URL('../../../../../test-logs/full-session/_diag/', import.meta.url));
-const fullSession = Object.fromEntries(readdirSync(diag).map((f) => [f, readFileSync(diag + f, 'utf8')]));
+const fullSession = loadFullSession();
 
 const WORKER = 'Worker_20241121-140500-utc.log';
 const JOB_ID = '7c9d0e42-1b2c-4d5e-8f90-a1b2c3d4e5f6';

@@ -1,13 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { RuleTester, log } from '../../testing/rule-tester.js';
 import rule from './runner-not-configured.js';
+import { corpusCase, testLogs } from '../../testing/logs.js';
 
-const testLogs = fileURLToPath(new URL('../../../../../test-logs/', import.meta.url));
-const diag = `${testLogs}full-session/_diag/`;
-const fullSession = Object.fromEntries(readdirSync(diag).map((f) => [f, readFileSync(diag + f, 'utf8')]));
-const proxyDir = `${testLogs}corpus/031-proxy-response-ended-config-3313/_diag/`;
-const proxyConfig = Object.fromEntries(readdirSync(proxyDir).map((f) => [f, readFileSync(proxyDir + f, 'utf8')]));
+const fullSession = testLogs('full-session/_diag');
+const proxyConfig = corpusCase('031');
 
 /** A Listener start up to the command line. */
 const START = log`

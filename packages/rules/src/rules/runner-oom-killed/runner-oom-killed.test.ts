@@ -1,17 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { RuleTester, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './runner-oom-killed.js';
+import { testLogs } from '../../testing/logs.js';
 
-function diag(dir: string): Record<string, string> {
-  const path = fileURLToPath(new URL(dir, import.meta.url));
-  return Object.fromEntries(readdirSync(path).filter((f) => f.endsWith('.log')).map((f) => [f, readFileSync(`${path}/${f}`, 'utf8')]));
-}
-
-const fullSession = diag('../../../../../test-logs/full-session/_diag/');
+const fullSession = testLogs('full-session/_diag');
 /** Grammar fixture: a worker SIGKILLed mid-job with an OutOfMemoryException in its captured output. */
-const oomFixture = diag('../../../../../test-logs/grammar/worker-crash/');
+const oomFixture = testLogs('grammar/worker-crash');
 
 new RuleTester().run(rule, {
   valid: [

@@ -1,16 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { RuleTester, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './runner-shutdown-signal.js';
+import { testLogs } from '../../testing/logs.js';
 
-function diag(dir: string): Record<string, string> {
-  const path = fileURLToPath(new URL(dir, import.meta.url));
-  return Object.fromEntries(readdirSync(path).filter((f) => f.endsWith('.log')).map((f) => [f, readFileSync(`${path}/${f}`, 'utf8')]));
-}
-
-const fullSession = diag('../../../../../test-logs/full-session/_diag/');
-const healthyCorpus = diag('../../../../../test-logs/corpus/027-healthy-job-completed-3448/_diag/');
+const fullSession = testLogs('full-session/_diag');
+const healthyCorpus = testLogs('corpus/027-healthy-job-completed-3448/_diag');
 
 const stoppedDuringJob = log`
   [2024-11-21 14:00:07Z INFO JobDispatcher] Job request 7319 for plan 9b2e4c71-5a3d-4f86-b0e9-2c7d1a6f3e58 job c1d7e5a2-3f94-5b08-8e6c-a4b2d9f07e13 received.

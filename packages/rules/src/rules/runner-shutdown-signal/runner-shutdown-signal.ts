@@ -10,10 +10,10 @@
  * shutdown for ...`): they are grouped into one stop.
  */
 import type { EventOfKind, RunlogEvent } from '@runlog/parser';
-import { compareEvidence, evidenceOf } from '../../evidence.js';
+import { compareEvidence, evidenceOf, capEvidence, timeSpan } from '../../evidence.js';
 import { RecentMap } from '../../recent.js';
 import { timeMs } from '../../temporal.js';
-import { createRule, type Evidence, type NonEmpty } from '../../types.js';
+import { createRule, type Evidence } from '../../types.js';
 
 /** Lines of one stop fall within this window. */
 const STOP_WINDOW_MS = 10 * 60_000;
@@ -298,18 +298,15 @@ export default createRule({
         if (s.exit !== null) evidence.push(evidenceOf(s.exit, s.lines.length > 0 || s.workerSide !== null ? 'context' : 'trigger'));
         for (const r of s.results) evidence.push(evidenceOf(r, 'context'));
       }
-      if (evidence.length === 0) return;
       evidence.sort(compareEvidence);
-      const kept = evidence.slice(0, MAX_EVIDENCE);
-      const times = list.map((s) => s.time).filter((t): t is string => t !== null).sort();
+      const capped = capEvidence(evidence, MAX_EVIDENCE);
+      if (capped === null) return;
       context.report({
         messageId,
         data,
-        evidence: kept as unknown as NonEmpty<Evidence>,
-        evidenceOmitted: evidence.length - kept.length,
+        ...capped,
         count: list.length,
-        firstSeen: times[0] ?? null,
-        lastSeen: times[times.length - 1] ?? null,
+        ...timeSpan(list.map((s) => s.time)),
         severity,
         confidence: {
           level: 'high',

@@ -1,11 +1,11 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RuleTester, log } from '../../testing/rule-tester.js';
 import rule from './self-update-failed.js';
+import { fullSession as loadFullSession } from '../../testing/logs.js';
 
 const testLogs = fileURLToPath(new URL('../../../../../test-logs/', import.meta.url));
-const diag = `${testLogs}full-session/_diag/`;
-const fullSession = Object.fromEntries(readdirSync(diag).map((f) => [f, readFileSync(diag + f, 'utf8')]));
+const fullSession = loadFullSession();
 const FAILED_SCRIPT = 'SelfUpdate-20240610-101530.log.failed';
 const SUCCEEDED_SCRIPT = 'SelfUpdate-20240611-080000.log.succeed';
 const failedScript = readFileSync(`${testLogs}grammar/selfupdate/${FAILED_SCRIPT}`, 'utf8');

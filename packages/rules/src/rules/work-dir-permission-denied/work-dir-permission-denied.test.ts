@@ -1,13 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RuleTester, log } from '../../testing/rule-tester.js';
 import rule from './work-dir-permission-denied.js';
+import { corpusCase, fullSession as loadFullSession } from '../../testing/logs.js';
 
 const testLogs = fileURLToPath(new URL('../../../../../test-logs/', import.meta.url));
-const diag = `${testLogs}full-session/_diag/`;
-const fullSession = Object.fromEntries(readdirSync(diag).map((f) => [f, readFileSync(diag + f, 'utf8')]));
-const tempDir = `${testLogs}corpus/035-temp-dir-permission-denied-529/_diag/`;
-const tempCase = Object.fromEntries(readdirSync(tempDir).map((f) => [f, readFileSync(tempDir + f, 'utf8')]));
+const fullSession = loadFullSession();
+const tempCase = corpusCase('035');
 const TEMP_WORKER = Object.keys(tempCase)[0]!;
 const FAILED_SCRIPT = 'SelfUpdate-20240610-101530.log.failed';
 

@@ -1,19 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { cleanJobs } from '../../testing/clean-jobs.js';
 import { RuleTester, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './worker-crashed.js';
 import { describeExitCode, isOomText } from './worker-exit.js';
+import { testLogs } from '../../testing/logs.js';
 
-function diag(dir: string): Record<string, string> {
-  const path = fileURLToPath(new URL(dir, import.meta.url));
-  return Object.fromEntries(readdirSync(path).filter((f) => f.endsWith('.log')).map((f) => [f, readFileSync(`${path}/${f}`, 'utf8')]));
-}
-
-const fullSession = diag('../../../../../test-logs/full-session/_diag/');
-const healthyCorpus = diag('../../../../../test-logs/corpus/027-healthy-job-completed-3448/_diag/');
-const oomFixture = diag('../../../../../test-logs/grammar/worker-crash/');
+const fullSession = testLogs('full-session/_diag');
+const healthyCorpus = testLogs('corpus/027-healthy-job-completed-3448/_diag');
+const oomFixture = testLogs('grammar/worker-crash');
 
 /** The worker dies at startup because ICU is missing (SIGABRT). */
 const icuCrash = log`

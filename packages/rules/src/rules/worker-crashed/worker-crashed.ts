@@ -13,10 +13,10 @@
  * killed itself after a cancellation (F26) belongs to `job-cancelled`.
  */
 import type { EventOfKind, RunlogEvent, WorkerOutputEvent } from '@runlog/parser';
-import { compareEvidence, evidenceOf } from '../../evidence.js';
+import { compareEvidence, evidenceOf, capEvidence, timeSpan } from '../../evidence.js';
 import { RecentMap } from '../../recent.js';
 import { timeMs } from '../../temporal.js';
-import { createRule, type Confidence, type Evidence, type NonEmpty, type Severity } from '../../types.js';
+import { createRule, type Confidence, type Evidence, type Severity } from '../../types.js';
 import { describeExitCode, isDiskText, isJobResultCode, isOomText, oomLine, quoteLines, signalOf, SIGKILL_EXIT } from './worker-exit.js';
 
 const MAX_EVIDENCE = 16;
@@ -357,10 +357,8 @@ export default createRule({
     }
 
     function report(messageId: 'crashed' | 'ipcFailed' | 'workerException', list: Crash[]): void {
-      const evidence = collectEvidence(list);
-      if (evidence.length === 0) return;
-      const kept = evidence.slice(0, MAX_EVIDENCE);
-      const times = list.map((c) => c.time).filter((t): t is string => t !== null).sort();
+      const capped = capEvidence(collectEvidence(list), MAX_EVIDENCE);
+      if (capped === null) return;
       const allDisk = list.every(isDiskCrash);
       let severity: Severity = 'error';
       let confidence: Confidence;
@@ -403,11 +401,9 @@ export default createRule({
       context.report({
         messageId,
         data,
-        evidence: kept as unknown as NonEmpty<Evidence>,
-        evidenceOmitted: evidence.length - kept.length,
+        ...capped,
         count: list.length,
-        firstSeen: times[0] ?? null,
-        lastSeen: times[times.length - 1] ?? null,
+        ...timeSpan(list.map((c) => c.time)),
         severity,
         confidence,
         conclusive,
