@@ -18,7 +18,7 @@ import {
   type RunlogEvent,
 } from '../src/index.js';
 
-/** The repository root (`/work/main`). */
+/** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const TEST_LOGS = join(ROOT, 'test-logs');
 export const FULL = join(TEST_LOGS, 'full-session', '_diag');

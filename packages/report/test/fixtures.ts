@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (`/work/main`). */
+/** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const TEST_LOGS = join(ROOT, 'test-logs');
 export const FULL_SESSION = join(TEST_LOGS, 'full-session', '_diag');
