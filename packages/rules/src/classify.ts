@@ -5,7 +5,7 @@
  * local network (DNS, refused/reset, timeout, TLS, proxy). The .NET and OS texts vary by
  * platform and runtime version, so matching is on stable fragments, case-insensitively.
  */
-import type { RunlogEvent } from '@runlog/parser';
+import type { EventOfKind, RunlogEvent } from '@runlog/parser';
 
 export type FailureClass =
   | 'tls-certificate' // certificate validation failed
@@ -168,11 +168,16 @@ export function classifyStatus(status: number | null): FailureClass | null {
   return null;
 }
 
+/** An exception and its inner exceptions as `Type: message` texts, outermost first. */
+export function exceptionTexts(e: EventOfKind<'exception'>): string[] {
+  return [`${e.type}: ${e.message}`, ...e.inner.map((i) => `${i.type}: ${i.message}`)];
+}
+
 /** All the text an event offers for classification. */
 export function failureText(e: RunlogEvent): string | null {
   switch (e.kind) {
     case 'exception':
-      return [`${e.type}: ${e.message}`, ...e.inner.map((i) => `${i.type}: ${i.message}`)].join(' | ');
+      return exceptionTexts(e).join(' | ');
     case 'connection.lost':
       return e.reason;
     case 'error.classified':

@@ -10,7 +10,7 @@
  * `Caught exception from PrepareActionsAsync Initialization` / `JobExtension Initialization`.
  */
 import type { RunlogEvent } from '@runlog/parser';
-import { classifyText, type FailureClass } from '../../classify.js';
+import { classifyText, exceptionTexts, type FailureClass } from '../../classify.js';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
 import { timeMs } from '../../temporal.js';
 import { createRule, type Confidence } from '../../types.js';
@@ -91,7 +91,7 @@ export function actionFailureOf(text: string): ActionFailure | null {
 export function actionTextsOf(e: RunlogEvent): string[] {
   switch (e.kind) {
     case 'exception':
-      return [`${e.type}: ${e.message}`, ...e.inner.map((i) => `${i.type}: ${i.message}`)];
+      return exceptionTexts(e);
     case 'step.error':
       return [e.message];
     case 'step.telemetry':

@@ -15,6 +15,7 @@ import type { RunlogEvent } from '@runlog/parser';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
 import { RecentMap } from '../../recent.js';
 import { createRule } from '../../types.js';
+import { exceptionTexts } from '../../classify.js';
 
 export type ContainerFailureKind =
   | 'pull'
@@ -74,7 +75,7 @@ export function containerFailureOf(text: string): ContainerFailure | null {
 export function containerTextsOf(e: RunlogEvent): string[] {
   switch (e.kind) {
     case 'exception':
-      return [`${e.type}: ${e.message}`, ...e.inner.map((i) => `${i.type}: ${i.message}`)];
+      return exceptionTexts(e);
     case 'step.error':
       return [e.message];
     case 'step.telemetry':

@@ -7,7 +7,7 @@
  * IOException.`); and the runner's early warning `You are running out of disk space`.
  */
 import type { RunlogEvent } from '@runlog/parser';
-import { classifyText } from '../../classify.js';
+import { classifyText, exceptionTexts } from '../../classify.js';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
 import { createRule, type Confidence } from '../../types.js';
 
@@ -42,7 +42,7 @@ function isProblemLevel(e: RunlogEvent): boolean {
 export function diskTextsOf(e: RunlogEvent): string[] {
   switch (e.kind) {
     case 'exception':
-      return [`${e.type}: ${e.message}`, ...e.inner.map((i) => `${i.type}: ${i.message}`)];
+      return exceptionTexts(e);
     case 'worker.output':
       return [e.text, ...e.lines];
     case 'step.error':

@@ -18,6 +18,7 @@ import type { RunlogEvent } from '@runlog/parser';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
 import { timeMs } from '../../temporal.js';
 import { createRule, type Confidence } from '../../types.js';
+import { exceptionTexts } from '../../classify.js';
 
 type Category = 'notConfigured' | 'credentials' | 'jit' | 'registration';
 
@@ -51,7 +52,7 @@ const JIT_TYPES = /(?:^|\.)(?:FormatException|Json\w*Exception)$/;
 const LISTENER_COMPONENTS = new Set(['Runner', 'Agent']);
 
 function textOf(e: RunlogEvent): string {
-  if (e.kind === 'exception') return [`${e.type}: ${e.message}`, ...e.inner.map((i) => `${i.type}: ${i.message}`)].join(' | ');
+  if (e.kind === 'exception') return exceptionTexts(e).join(' | ');
   if (e.kind === 'terminal.error' || e.kind === 'terminal.line' || e.kind === 'session.failed') return e.message;
   return e.text;
 }

@@ -9,7 +9,7 @@
  * within 24 hours, and a Runner process that restarts after an update exit with its old version.
  */
 import type { EventOfKind, RunlogEvent } from '@runlog/parser';
-import { classifyText, type FailureClass } from '../../classify.js';
+import { classifyText, exceptionTexts, type FailureClass } from '../../classify.js';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
 import { timeMs } from '../../temporal.js';
 import { createRule, type Confidence } from '../../types.js';
@@ -152,7 +152,7 @@ export default createRule({
     };
 
     const text = (e: RunlogEvent): void => {
-      const t = e.kind === 'exception' ? [`${e.type}: ${e.message}`, ...e.inner.map((i) => `${i.type}: ${i.message}`)].join(' | ') : e.text;
+      const t = e.kind === 'exception' ? exceptionTexts(e).join(' | ') : e.text;
       if (SERVICE_STOPPED.test(t)) {
         stops.add(e);
         return;

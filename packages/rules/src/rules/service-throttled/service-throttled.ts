@@ -10,6 +10,7 @@ import type { RunlogEvent } from '@runlog/parser';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
 import { formatDuration } from '../../temporal.js';
 import { createRule } from '../../types.js';
+import { exceptionTexts } from '../../classify.js';
 
 const TOTAL = /The job has experienced ([\d.,]+) seconds total delay caused by server throttling/i;
 const CURRENTLY = /The job is currently being throttled by the server/i;
@@ -23,7 +24,7 @@ function textsOf(e: RunlogEvent): string[] {
     case 'step.telemetry':
       return e.errorMessages;
     case 'exception':
-      return [`${e.type}: ${e.message}`, ...e.inner.map((i) => `${i.type}: ${i.message}`)];
+      return exceptionTexts(e);
     case 'terminal.line':
     case 'terminal.error':
     case 'unrecognized':

@@ -12,6 +12,7 @@ import type { RunlogEvent } from '@runlog/parser';
 import { Occurrences } from '../../evidence.js';
 import { RecentMap } from '../../recent.js';
 import { createRule } from '../../types.js';
+import { exceptionTexts } from '../../classify.js';
 
 const SIGNATURES: RegExp[] = [
   /Permission to read the directory contents is required for '([^']+)'/i,
@@ -28,7 +29,7 @@ function textsOf(e: RunlogEvent): string[] {
   const problem = e.level === 'ERR' || e.level === 'WARN' || e.level === 'CRIT';
   switch (e.kind) {
     case 'exception':
-      return problem ? [`${e.type}: ${e.message}`, ...e.inner.map((i) => `${i.type}: ${i.message}`)] : [];
+      return problem ? exceptionTexts(e) : [];
     case 'terminal.error':
       return [e.message];
     case 'step.error':
