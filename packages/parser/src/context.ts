@@ -36,6 +36,8 @@ export class FileContext {
   lastTerminal: { text: string; line: number } | null = null;
   /** The last `finish job request` line, so the console echo of it is not a second completion. */
   lastCompletion: { jobId: string | null; result: string; line: number } | null = null;
+  /** The last exit code stated, so the host script's restatement of it is not a second exit. */
+  lastExit: { code: number; line: number } | null = null;
   /** Epoch ms of the time in the file name, when it has one. */
   nameTimeMs: number | null = null;
   /** UTC offset of local-time files (SelfUpdate logs), once known. */
@@ -66,6 +68,12 @@ export class FileContext {
       text,
     };
     return Object.assign(base, fields) as EventOfKind<K>;
+  }
+
+  /** A `runner.exited` event, remembered for `lastExit`. */
+  exited(r: LogRecord, code: number, cancelled = false): EventOfKind<'runner.exited'> {
+    this.lastExit = { code, line: r.line };
+    return this.make('runner.exited', r, { code, cancelled });
   }
 
   private processOf(r: LogRecord): ProcessKind {

@@ -529,6 +529,30 @@ const CASES: Case[] = [
       ['runner.exited', 6, { code: 2, cancelled: false }],
     ],
   },
+  {
+    name: 'run.sh words the exit code: run-helper.sh lines become runner.exited with the code they stand for',
+    file: 'run-output.txt',
+    text: log`
+      Runner listener exit with 0 return code, stop the service, no retry needed.
+      Runner listener exit with terminated error, stop the service, no retry needed.
+      Runner listener exit with retryable error, re-launch runner in 5 seconds.
+      Runner listener exit because of updating, re-launch runner after successful update
+      Runner listener exit with Session Conflict error, stop the service, no retry needed.
+      Runner listener exit with deprecated version exit code: 7.
+      Exiting with unknown error code: 134
+      Runner listener exit with a reason this version does not know
+    `,
+    events: [
+      ['runner.exited', 1, { code: 0 }],
+      ['runner.exited', 2, { code: 1 }],
+      ['runner.exited', 3, { code: 2 }],
+      ['runner.exited', 4, { code: 3 }],
+      ['runner.exited', 5, { code: 5 }],
+      ['runner.exited', 6, { code: 7 }],
+      ['runner.exited', 7, { code: 134 }],
+      ['terminal.line', 8],
+    ],
+  },
 ];
 
 function check(c: Case): void {

@@ -50,10 +50,10 @@ export function matchProgram(r: LogRecord, ctx: FileContext): RunlogEvent | null
   const finished = after(m, 'Runner execution has finished with return code ') ?? after(m, 'Agent execution has finished with return code ');
   if (finished !== null) {
     const code = leadingInt(finished);
-    if (code !== null) return ctx.make('runner.exited', r, { code, cancelled: false });
+    if (code !== null) return ctx.exited(r, code);
   }
   if (m.startsWith('Runner execution been cancelled') || m.startsWith('Agent execution been cancelled')) {
-    return ctx.make('runner.exited', r, { code: 0, cancelled: true });
+    return ctx.exited(r, 0, true);
   }
   return null;
 }

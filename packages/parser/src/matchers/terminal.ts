@@ -98,15 +98,41 @@ function matchConsoleText(r: LogRecord, ctx: FileContext, channel: Channel, raw:
   const exited = after(text, 'Runner listener exited with error code ');
   if (exited !== null) {
     const code = leadingInt(exited);
-    if (code !== null) return ctx.make('runner.exited', r, { code, cancelled: false });
+    if (code !== null) return ctx.exited(r, code);
   }
   const agentExited = after(text, 'Agent listener exited with error code ');
   if (agentExited !== null) {
     const code = leadingInt(agentExited);
-    if (code !== null) return ctx.make('runner.exited', r, { code, cancelled: false });
+    if (code !== null) return ctx.exited(r, code);
+  }
+  // run.sh (interactive runs, most container images) says the same in words (run-helper.sh.template).
+  // RunnerService.js prints it after its own numeric line, and the listener has often logged its
+  // return code just before: a restatement a few lines on is the same exit, not a second one.
+  const helperCode = runHelperExitCode(text);
+  if (helperCode !== null) {
+    const prev = ctx.lastExit;
+    const same = prev !== null && r.line - prev.line <= 20 && (prev.code === helperCode || (helperCode === 3 && prev.code === 4));
+    return same ? ctx.make('terminal.line', r, { message: text }) : ctx.exited(r, helperCode);
   }
   if (channel === 'error' || looksLikeConsoleError(text)) return ctx.make('terminal.error', r, { message: text });
   return ctx.make('terminal.line', r, { message: text });
+}
+
+/** The listener's exit code as run-helper.sh words it, or null. */
+function runHelperExitCode(text: string): number | null {
+  const said = after(text, 'Runner listener exit ');
+  if (said === null) {
+    const unknown = after(text, 'Exiting with unknown error code: ');
+    return unknown === null ? null : leadingInt(unknown);
+  }
+  if (said.startsWith('with 0 return code')) return 0;
+  if (said.startsWith('with terminated error')) return 1;
+  if (said.startsWith('with retryable error')) return 2;
+  // 3 and 4 (run-once) print the same words; 3 is the common one.
+  if (said.startsWith('because of updating')) return 3;
+  if (said.startsWith('with Session Conflict error')) return 5;
+  const deprecated = after(said, 'with deprecated version exit code: ');
+  return deprecated === null ? null : leadingInt(deprecated);
 }
 
 /** Console output without a level: the runner's error statements have recognisable openings. */

@@ -46,6 +46,26 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'conflict', severity: 'error', confidence: 'high', lines: [1, 3, 5, 7, 8, 9] }],
     },
     {
+      name: 'before v2.316 a conflict that gives up exits 1; the run.sh console says so in words',
+      fileName: 'run-output.txt',
+      log: log`
+        2023-11-30 09:17:40Z: Listening for Jobs
+        A session for this runner already exists.
+        Runner listener exit with terminated error, stop the service, no retry needed.
+      `,
+      errors: [{ messageId: 'conflict', severity: 'error', confidence: 'high', lines: [2, 3] }],
+    },
+    {
+      name: 'an exit 1 after the conflict cleared is not the conflict giving up',
+      log: log`
+        [2024-11-21 14:05:48Z ERR  MessageListener] GitHub.DistributedTask.WebApi.TaskAgentSessionConflictException: The actions runner build-01 already has an active session.
+        [2024-11-21 14:05:48Z ERR  Terminal] WRITE ERROR: A session for this runner already exists.
+        [2024-11-21 14:06:18Z INFO MessageListener] Session created.
+        [2024-11-21 15:00:00Z INFO Listener] Runner execution has finished with return code 1
+      `,
+      errors: [{ messageId: 'conflict', severity: 'warning', lines: [1, 2] }],
+    },
+    {
       name: 'the Azure Pipelines agent wording',
       fileName: 'Agent_20180717-191125-utc.log',
       log: log`

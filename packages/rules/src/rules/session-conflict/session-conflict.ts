@@ -65,7 +65,7 @@ export default createRule({
     const recovery = new Deadlines<RunlogEvent>();
     let lastMs: number | null = null;
     let gaveUp = false;
-    let exitFive: RunlogEvent | null = null;
+    let stopExit: RunlogEvent | null = null;
 
     const conflict = (e: RunlogEvent): void => {
       conflicts.add(e);
@@ -110,7 +110,9 @@ export default createRule({
       },
       'runner.exited'(e) {
         if (episodes.active) loop.exit(e.code);
-        if (e.code === 5) exitFive = e;
+        // 5 is SessionConflict (v2.316+); before that a session creation that gave up exited 1
+        // (TerminatedError), so a 1 in the middle of a conflict streak is the same conclusion.
+        if (e.code === 5 || (e.code === 1 && episodes.active)) stopExit = e;
       },
       '*'(e) {
         // Deadlines are only pending during a conflict episode: skip the rest cheaply.
@@ -125,16 +127,16 @@ export default createRule({
         const { ongoing, totalSeconds } = episodeSummary(eps);
         const { missed } = recovery.finish(context.facts.lastTime === null ? lastMs : Date.parse(context.facts.lastTime));
         const evidence: Evidence[] = [...summary.evidence];
-        if (exitFive !== null) evidence.push(evidenceOf(exitFive, 'trigger'));
+        if (stopExit !== null) evidence.push(evidenceOf(stopExit, 'trigger'));
         const count = Math.max(conflicts.count, statedConflicts, 1);
         const retried = loop.sleeps > 0 ? `after ${loop.sleeps} retries over ${formatDuration(loop.sleptSeconds)}` : 'after retrying';
-        const outcome = exitFive !== null || gaveUp
+        const outcome = stopExit !== null || gaveUp
           ? `the runner gave up ${retried} and stopped${loop.exitCode !== null ? ` with exit code ${loop.exitCode}` : ''} (it does not retry after that)`
           : ongoing
             ? `still failing where the log ends (${formatDuration(totalSeconds)} so far)`
             : `a session was created again after ${formatDuration(totalSeconds)}`;
         const confidence: Confidence =
-          exitFive !== null || gaveUp
+          stopExit !== null || gaveUp
             ? { level: 'high', reason: 'the runner retried until its conflict limit and stopped' }
             : count >= 2 && missed.length > 0
               ? { level: 'high', reason: `${count} consecutive session conflicts and no session for 4 minutes after the first` }
@@ -150,9 +152,9 @@ export default createRule({
           firstSeen: summary.firstSeen,
           lastSeen: summary.lastSeen,
           episodes: eps,
-          severity: ongoing || exitFive !== null || gaveUp ? 'error' : 'warning',
+          severity: ongoing || stopExit !== null || gaveUp ? 'error' : 'warning',
           confidence,
-          conclusive: statements.count > 0 || exitFive !== null,
+          conclusive: statements.count > 0 || stopExit !== null,
         });
         const overlap = overlapping(context.files);
         if (overlap !== null) {
