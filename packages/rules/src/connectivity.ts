@@ -130,7 +130,8 @@ export class LinkFailures {
         this.jobInFlight = false;
       },
       'broker.migration': ok,
-      'job.status': ok,
+      // Not 'job.status': "Received job status event" is the dispatcher telling the listener
+      // in-process (MessageListener.OnJobStatus), no evidence the service is reachable.
       'http.success': ok,
     };
   }

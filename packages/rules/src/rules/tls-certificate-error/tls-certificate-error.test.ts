@@ -97,6 +97,21 @@ new RuleTester().run(rule, {
       `,
       errors: [{ messageId: 'handshake', severity: 'error', confidence: 'high', lines: [2, 6] }],
     },
+    {
+      name: 'a job status event is not a recovery',
+      description: '"Received job status event" is the dispatcher telling the listener in-process that a job ended: the TLS failures are still the last word on the connection.',
+      log: log`
+        [2023-09-05 10:32:33Z ERR  JobDispatcher] Catch exception during renew runner jobrequest 4411.
+        [2023-09-05 10:32:33Z ERR  JobDispatcher] System.Net.Http.HttpRequestException: The SSL connection could not be established, see inner exception.
+         ---> System.Security.Authentication.AuthenticationException: The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot
+        [2023-09-05 10:36:58Z ERR  MessageListener] Catch exception during get next message.
+        [2023-09-05 10:36:58Z ERR  MessageListener] System.Net.Http.HttpRequestException: The SSL connection could not be established, see inner exception.
+         ---> System.Security.Authentication.AuthenticationException: The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot
+        [2023-09-05 10:46:53Z INFO JobDispatcher] finish job request for job 0c5a7e19-3d84-4b62-a1f0-8e2d6c94b753 with result: Abandoned
+        [2023-09-05 10:46:53Z INFO MessageListener] Received job status event. JobState: Online
+      `,
+      errors: [{ messageId: 'certificate', severity: 'error', lines: [2, 5] }],
+    },
   ],
 });
 
