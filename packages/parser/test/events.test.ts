@@ -530,6 +530,22 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: 'a job log page: the shutdown issue the Worker raised is runner.shutdown, on the worker side',
+    file: '_diag/pages/5c1e7a9b-0d3f-4e2a-9b8c-1f2e3d4c5b6a_1.log',
+    text: log`
+      2026-08-06T16:22:40.1234567Z ##[group]Run ./build.sh
+      2026-08-06T16:22:41.1234567Z ##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled.
+      2026-08-06T16:22:42.1234567Z ##[error]Operating system is shutting down for computer 'build-01'
+      2026-08-06T16:22:43.1234567Z ##[error]Process completed with exit code 1.
+    `,
+    events: [
+      ['terminal.line', 1],
+      ['runner.shutdown', 2, { reason: 'UserCancelled', process: 'worker', time: '2026-08-06T16:22:41Z' }],
+      ['runner.shutdown', 3, { reason: 'OperatingSystemShutdown', process: 'worker' }],
+      ['terminal.line', 4],
+    ],
+  },
+  {
     name: 'run.sh words the exit code: run-helper.sh lines become runner.exited with the code they stand for',
     file: 'run-output.txt',
     text: log`

@@ -114,6 +114,15 @@ function matchConsoleText(r: LogRecord, ctx: FileContext, channel: Channel, raw:
     const same = prev !== null && r.line - prev.line <= 20 && (prev.code === helperCode || (helperCode === 3 && prev.code === 4));
     return same ? ctx.make('terminal.line', r, { message: text }) : ctx.exited(r, helperCode);
   }
+  // A job's own log (`pages/`, or a downloaded job log pasted into a ticket) carries the issue the
+  // Worker raised when the runner was told to stop (JobRunner.cs; spec F33): the Worker's words.
+  const annotation = after(text, '##[error]');
+  if (annotation !== null) {
+    const reason = annotation.startsWith('The runner has received a shutdown signal')
+      ? 'UserCancelled'
+      : annotation.startsWith('Operating system is shutting down for computer') ? 'OperatingSystemShutdown' : null;
+    if (reason !== null) return { ...ctx.make('runner.shutdown', r, { reason }), process: 'worker' };
+  }
   if (channel === 'error' || looksLikeConsoleError(text)) return ctx.make('terminal.error', r, { message: text });
   return ctx.make('terminal.line', r, { message: text });
 }

@@ -48,6 +48,15 @@ new RuleTester().run(rule, {
       `,
     },
     {
+      name: 'a job log whose step failed on its own',
+      description: 'A `##[error]` annotation from the workload (exit code 1) is not a shutdown signal.',
+      fileName: '1_build.txt',
+      log: log`
+        2026-08-06T16:22:40.1234567Z ##[group]Run ./build.sh
+        2026-08-06T16:22:43.1234567Z ##[error]Process completed with exit code 1.
+      `,
+    },
+    {
       name: 'the long poll cancelled to switch to Busy',
       description: '`Get messages has been cancelled using local token source` is plumbing, not a stop.',
       log: log`
@@ -129,6 +138,16 @@ new RuleTester().run(rule, {
         [2024-11-21 14:03:02Z INFO StepsRunner] Step result: Failed
       `,
       errors: [{ messageId: 'duringJob', severity: 'warning', lines: [3] }],
+    },
+    {
+      name: 'only a job log pasted from the web UI: the shutdown issue on the failed step',
+      fileName: '1_build.txt',
+      log: log`
+        2026-08-06T16:22:40.1234567Z ##[group]Run ./build.sh
+        2026-08-06T16:22:41.1234567Z ##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled.
+        2026-08-06T16:22:43.1234567Z ##[error]Process completed with exit code 1.
+      `,
+      errors: [{ messageId: 'duringJob', severity: 'warning', lines: [2] }],
     },
     {
       name: 'the runner was restarted twice',

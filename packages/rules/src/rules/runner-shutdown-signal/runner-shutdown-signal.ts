@@ -86,7 +86,7 @@ export default createRule({
         'The runner process was told to stop: Ctrl-C or SIGTERM (a service stop, `systemctl stop`, a container or pod being stopped), the operating system shutting down, or the service retiring a hosted or ephemeral runner. Stopped while idle, this only explains why the runner shows offline. Stopped while a job runs, the job is cancelled and GitHub reports "The runner has received a shutdown signal".',
       confirm: [
         'In the Runner log: `Received Ctrl-C signal, stop Runner.Listener and Runner.Worker.` or `Received Ctrl-Break signal ... the operating system is shutting down.`, `Runner will be shutdown for <UserCancelled|OperatingSystemShutdown>`, and `Runner execution been cancelled.`',
-        'If a job was running: `Send job cancellation message to worker` right after, and in the Worker log `Runner will be shutdown for ...`.',
+        'If a job was running: `Send job cancellation message to worker` right after, in the Worker log `Runner will be shutdown for ...`, and in the job\'s own log (`_diag/pages/`, or the log downloaded from the run) `##[error]The runner has received a shutdown signal` or `##[error]Operating system is shutting down for computer ...`.',
         'Find who stopped it: `journalctl -u actions.runner.*` (systemd), `last -x shutdown reboot`, the autoscaler or Kubernetes events (`kubectl get events`).',
       ],
       catalog: ['F33', 'F45'],
