@@ -23,8 +23,27 @@ describe('diagnosis', () => {
     `);
     expect(d.verdict).toBe('fault');
     expect(d.causes[0]?.id).toBe('dns_or_network_unreachable');
-    expect(d.causes[0]?.symptoms.map((s) => s.id)).toEqual(expect.arrayContaining(['job_lock_lost']));
-    expect(d.causes.map((c) => c.id)).not.toContain('job_lock_lost');
+    expect(d.causes[0]?.symptoms.map((s) => s.id)).toEqual(['job_lock_lost', 'job_cancelled']);
+    expect(d.causes.map((c) => c.id)).toEqual(['dns_or_network_unreachable']);
+  });
+
+  it('a symptom of a symptom joins its root even when it does not name that root (TLS → lost lock → cancelled job)', () => {
+    const d = diagnose(log`
+      [2023-09-05 10:02:31Z INFO JobDispatcher] Job request 4411 for plan 9b7e2d10-4c58-4e1f-b3a6-0d92f7c1e845 job 0c5a7e19-3d84-4b62-a1f0-8e2d6c94b753 received.
+      [2023-09-05 10:02:31Z INFO Terminal] WRITE LINE: 2023-09-05 10:02:31Z: Running job: integration-tests
+      [2023-09-05 10:31:33Z INFO JobDispatcher] Successfully renew job request 4411, job is valid till 09/05/2023 10:41:33
+      [2023-09-05 10:32:33Z ERR  JobDispatcher] Catch exception during renew runner jobrequest 4411.
+      [2023-09-05 10:32:33Z ERR  JobDispatcher] System.Net.Http.HttpRequestException: The SSL connection could not be established, see inner exception.
+       ---> System.Security.Authentication.AuthenticationException: The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot
+      [2023-09-05 10:36:58Z ERR  MessageListener] System.Net.Http.HttpRequestException: The SSL connection could not be established, see inner exception.
+       ---> System.Security.Authentication.AuthenticationException: The remote certificate is invalid because of errors in the certificate chain: UntrustedRoot
+      [2023-09-05 10:36:58Z ERR  Terminal] WRITE ERROR: 2023-09-05 10:36:58Z: Runner connect error: The SSL connection could not be established, see inner exception.. Retrying until reconnected.
+      [2023-09-05 10:46:44Z INFO JobDispatcher] Lock renewal has run out of retry, stop renew lock for jobrequest 4411.
+      [2023-09-05 10:46:44Z INFO JobDispatcher] Send job cancellation message to worker for job 0c5a7e19-3d84-4b62-a1f0-8e2d6c94b753.
+      [2023-09-05 10:46:53Z INFO JobDispatcher] finish job request for job 0c5a7e19-3d84-4b62-a1f0-8e2d6c94b753 with result: Abandoned
+    `);
+    expect(d.causes.map((c) => c.id)).toEqual(['tls_certificate_error']);
+    expect(d.causes[0]?.symptoms.map((s) => s.id)).toEqual(['job_lock_lost', 'job_cancelled']);
   });
 
   it('a symptom is not carried by a less serious note', () => {

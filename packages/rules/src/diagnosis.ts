@@ -172,12 +172,33 @@ function attachSymptoms(causes: Cause[], groups: Map<CauseId, Group>): Cause[] {
   };
   const others = causes.filter((c) => c.type !== 'symptom');
   let loose: Cause[] = [];
+  /** Each attached symptom's root, so what followed from a symptom joins the same root. */
+  const rootOf = new Map<Cause, Cause>();
   // First pass: symptoms under the root causes that produced them.
   for (const s of causes.filter((c) => c.type === 'symptom')) {
     const ids = parentsOf(s);
     const parent = others.filter((c) => canCarry(c, s, ids)).sort((a, b) => cmpTime(a.firstSeen, b.firstSeen) || compareCauses(a, b))[0];
     if (parent === undefined) loose.push(s);
-    else attach(parent, s);
+    else {
+      attach(parent, s);
+      rootOf.set(s, parent);
+    }
+  }
+  // Then symptoms of those symptoms (a TLS failure → a lost lock → the job it cancelled): under
+  // the same root, repeated until nothing moves.
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const s of loose) {
+      const ids = parentsOf(s);
+      const via = [...rootOf.keys()].filter((c) => canCarry(c, s, ids)).sort((a, b) => cmpTime(a.firstSeen, b.firstSeen))[0];
+      if (via === undefined) continue;
+      const root = rootOf.get(via)!;
+      attach(root, s);
+      rootOf.set(s, root);
+      loose = loose.filter((c) => c !== s);
+      moved = true;
+      break;
+    }
   }
   // Second pass: chains of symptoms with no root in the logs (a lost lock, then the job it
   // cancelled): the later one goes under the earlier one.
