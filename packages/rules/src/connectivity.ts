@@ -84,7 +84,7 @@ export class LinkFailures {
   /** The last exception dumped, to classify the `Runner connect error` line that repeats its message. */
   private lastException: { message: string; cls: FailureClass | null } | null = null;
 
-  constructor(private readonly ctx: Pick<RuleContext<string>, 'explain'>) {
+  constructor(private readonly ctx: Pick<RuleContext<string>, 'explain' | 'facts'>) {
     this.context = new Occurrences(ctx, 0, 0, 3);
   }
 
@@ -202,7 +202,7 @@ export class LinkFailures {
     const states = present.map((c) => this.states.get(c)!);
     const summary = mergeSummaries(...states.map((s) => s.occurrences.summary()), this.context.summary());
     if (summary === null) return null;
-    const episodes = mergeEpisodes(states.map((s) => s.episodes.finish()));
+    const episodes = mergeEpisodes(states.map((s) => s.episodes.finish(this.ctx.facts.lastTime)));
     const count = states.reduce((n, s) => n + s.occurrences.count, 0);
     return {
       summary,

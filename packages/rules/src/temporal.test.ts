@@ -34,6 +34,18 @@ describe('Episodes', () => {
     ep.fail(at('2024-01-01T12:00:00Z'));
     expect(ep.finish().map((e) => e.outcome)).toEqual(['ended', 'ongoing']);
   });
+
+  it('a streak the log outlived by more than the split interval ended; within it, it is ongoing', () => {
+    const streak = (): Episodes => {
+      const ep = new Episodes(3600_000);
+      ep.fail(at('2024-01-01T10:00:00Z'));
+      ep.fail(at('2024-01-01T10:02:00Z'));
+      return ep;
+    };
+    expect(streak().finish('2024-01-01T12:00:00Z').map((e) => [e.outcome, e.end])).toEqual([['ended', '2024-01-01T10:02:00Z']]);
+    expect(streak().finish('2024-01-01T10:30:00Z').map((e) => e.outcome)).toEqual(['ongoing']);
+    expect(streak().finish(null).map((e) => e.outcome)).toEqual(['ongoing']);
+  });
 });
 
 describe('Deadlines ("A not followed by B within N")', () => {

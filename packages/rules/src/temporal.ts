@@ -65,9 +65,19 @@ export class Episodes {
     return this.open !== null;
   }
 
-  /** All episodes; one still open is `ongoing`. Call once, at the end. */
-  finish(): Episode[] {
-    if (this.open !== null) this.close('ongoing', this.open.last);
+  /**
+   * All episodes; one still open is `ongoing`. Call once, at the end. Given the time the log
+   * ends, an open episode whose last failure is longer ago than the split interval `ended`
+   * instead: the log went on without it (a machine powered off for weeks and started again is
+   * not still failing the way it failed before).
+   */
+  finish(logEnd: string | null = null): Episode[] {
+    const o = this.open;
+    if (o !== null) {
+      const endMs = logEnd === null ? null : Date.parse(logEnd);
+      const longAgo = endMs !== null && o.lastMs !== null && endMs - o.lastMs > this.splitAfterMs;
+      this.close(longAgo ? 'ended' : 'ongoing', o.last);
+    }
     return this.closed;
   }
 

@@ -98,6 +98,19 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'handshake', severity: 'error', confidence: 'high', lines: [2, 6] }],
     },
     {
+      name: 'a handshake failure weeks before the log ends is no longer ongoing',
+      description: 'The machine was off for weeks and the runner started again: the old failures ended (their recovery is not in the log), they are not still failing.',
+      log: log`
+        [2021-07-06 16:58:37Z ERR  MessageListener] Catch exception during get next message.
+        [2021-07-06 16:58:37Z ERR  MessageListener] System.Net.Http.HttpRequestException: The SSL connection could not be established, see inner exception.
+         ---> System.IO.IOException: Authentication failed because the remote party has closed the transport stream.
+        [2021-07-06 16:58:37Z ERR  Terminal] WRITE ERROR: 2021-07-06 16:58:37Z: Runner connect error: The SSL connection could not be established, see inner exception.. Retrying until reconnected.
+        [2021-08-23 08:03:52Z INFO Listener] Version: 2.280.3
+        [2021-08-23 08:03:53Z INFO MessageListener] Attempt to create session.
+      `,
+      errors: [{ messageId: 'handshake', severity: 'warning', lines: [2, 4] }],
+    },
+    {
       name: 'a job status event is not a recovery',
       description: '"Received job status event" is the dispatcher telling the listener in-process that a job ended: the TLS failures are still the last word on the connection.',
       log: log`
