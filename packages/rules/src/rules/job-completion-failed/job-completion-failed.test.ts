@@ -54,6 +54,15 @@ new RuleTester().run(rule, {
       `,
     },
     {
+      name: 'a worker that died of something else',
+      description: 'An unhandled exception that is not about reporting the result is worker-crashed\'s, not a failed completion.',
+      log: log`
+        [2024-04-09 16:24:35Z INFO JobDispatcher] Worker finished for job b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48. Code: 1
+        [2024-04-09 16:24:36Z ERR  JobDispatcher] Unhandled exception happened in worker:
+        [2024-04-09 16:24:36Z ERR  JobDispatcher] System.NullReferenceException: Object reference not set to an instance of an object.
+      `,
+    },
+    {
       name: 'timeline and log upload errors in the Worker',
       description: 'Best-effort uploads that fail are upload_failed; the job result itself was reported.',
       fileName: 'Worker_20241121-140008-utc.log',
@@ -104,6 +113,31 @@ new RuleTester().run(rule, {
         [2024-11-21 14:13:00Z ERR  JobRunner] Catch exception while attempting to raise JobCompletedEvent for job c1d7e5a2-3f94-5b08-8e6c-a4b2d9f07e13, job request 7319.
       `,
       errors: [{ messageId: 'failed', severity: 'error', lines: [2, 4, 5, 6, 7] }],
+    },
+    {
+      name: 'attempts cut from the paste, then the worker\'s AggregateException escapes: the worker gave up',
+      fileName: 'Worker_20240409-161029-utc.log',
+      log: log`
+        [2024-04-09 16:20:55Z INFO JobRunner] Raising job completed against run service
+        [2024-04-09 16:21:34Z ERR  JobRunner] Catch exception while attempting to complete job b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48, job request 0.
+        [2024-04-09 16:21:34Z ERR  JobRunner] System.Exception: Failed to complete job: Bad Request
+        [2024-04-09 16:24:30Z ERR  JobRunner] Catch exception while attempting to complete job b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48, job request 0.
+        [2024-04-09 16:24:30Z ERR  JobRunner] System.Exception: Failed to complete job: Bad Request
+        [2024-04-09 16:24:35Z ERR  Worker] System.AggregateException: One or more errors occurred. (Failed to complete job: Bad Request) (Failed to complete job: Bad Request)
+         ---> System.Exception: Failed to complete job: Bad Request
+      `,
+      errors: [{ messageId: 'failed', severity: 'error', confidence: 'high', lines: [2, 4, 6] }],
+    },
+    {
+      name: 'only the Runner log: it quotes the worker dying of failed completion attempts',
+      log: log`
+        [2024-04-09 16:24:35Z INFO JobDispatcher] Worker finished for job b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48. Code: 1
+        [2024-04-09 16:24:35Z INFO JobDispatcher] Return code 1 indicate worker encounter an unhandled exception or app crash, attach worker stdout/stderr to JobRequest result.
+        [2024-04-09 16:24:36Z ERR  JobDispatcher] Unhandled exception happened in worker:
+        [2024-04-09 16:24:36Z ERR  JobDispatcher] System.AggregateException: One or more errors occurred. (Failed to complete job: Bad Request) (Failed to complete job: Bad Request)
+         ---> System.Exception: Failed to complete job: Bad Request
+      `,
+      errors: [{ messageId: 'failed', severity: 'error', lines: [3] }],
     },
     {
       name: 'the run\'s plan no longer exists',

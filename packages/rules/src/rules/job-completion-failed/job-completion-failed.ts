@@ -15,7 +15,7 @@
  * Benign: `TaskAgentJobNotFoundException received, job <j> is no longer valid.` (the service had
  * already closed the job request).
  */
-import type { RunlogEvent } from '@runlog/parser';
+import type { EventOfKind, RunlogEvent } from '@runlog/parser';
 import { classifyEvent, FAILURE_CLASS_LABELS } from '../../classify.js';
 import { Occurrences, mergeSummaries } from '../../evidence.js';
 import { RecentMap } from '../../recent.js';
@@ -29,6 +29,8 @@ const DISPATCH_SHUTDOWN = /^Catching worker dispatch exception for job request (
 const PLAN_STATEMENT = /^TaskOrchestrationPlan(NotFound|Security|Terminated)Exception received, while attempting to raise JobCompletedEvent for job ([^\s.]+)/i;
 const PLAN_TYPE = /TaskOrchestrationPlan(NotFound|Security|Terminated)Exception$/;
 const FORCED_FAIL = /^Fail to raise (?:JobCompletedEvent|job completion) back to service/i;
+/** What the worker's attempts say when they fail: the run service's words, or the statement. */
+const COMPLETION_FAILURE = /Failed to complete job|attempting to (?:complete job|raise JobCompletedEvent)/i;
 
 const PLAN_MEANING: Record<string, string> = {
   NotFound: 'the run\'s orchestration plan no longer exists (TaskOrchestrationPlanNotFoundException: the run was deleted or already completed)',
@@ -49,6 +51,8 @@ interface Incident {
   classes: Set<string>;
   exception: string | null;
   what: string | null;
+  /** The worker gave up: its AggregateException of failed attempts escaped (attempts may be cut from the log). */
+  escaped: boolean;
 }
 
 function shortType(type: string): string {
@@ -105,12 +109,14 @@ export default createRule({
     const triggers = new Occurrences(context, 3, 2);
     const contextLines = new Occurrences(context, 0, 0, 5);
     const dumps = new Map<string, { incident: Incident; line: number }>();
+    /** The last worker incident of each Worker file: the exception that escapes at its end belongs to it. */
+    const workerIncidents = new Map<string, Incident>();
 
     const incident = (kind: Kind, requestId: string | null, jobId: string | null, e: RunlogEvent): Incident => {
       const key = `${kind}:${requestId ?? ''}:${jobId ?? ''}`;
       let i = byKey.get(key);
       if (i === undefined) {
-        i = { kind, key, requestId, jobId, attempts: 0, first: null, last: null, classes: new Set(), exception: null, what: null };
+        i = { kind, key, requestId, jobId, attempts: 0, first: null, last: null, classes: new Set(), exception: null, what: null, escaped: false };
         incidents.push(i);
         byKey.set(key, i);
         if (requestId !== null) {
@@ -152,11 +158,13 @@ export default createRule({
         } else if (WORKER_COMPLETE.test(e.text)) {
           const i = incident('worker', e.requestId, e.jobId, e);
           i.what = /raise JobCompletedEvent/i.test(e.text) ? 'raise the job-completed event' : 'complete the job';
+          workerIncidents.set(e.source.file, i);
         } else {
           incident('dispatch', null, e.jobId, e);
         }
       },
       exception(e) {
+        if (escapedCompletion(e)) return;
         const plan = PLAN_TYPE.exec(e.type);
         const d = inDump(e);
         if (d !== null) {
@@ -176,6 +184,14 @@ export default createRule({
           const i = incident('plan', null, null, e);
           i.what = plan[1]!;
         }
+      },
+      'worker.output'(e) {
+        // The runner quotes what the dying worker printed: attempts to report the result that
+        // all failed. The Worker log may be missing, or cut by the reporter.
+        if (!e.lines.some((l) => COMPLETION_FAILURE.test(l))) return;
+        const i = incidents.find((x) => x.kind === 'worker' && x.jobId !== null && x.jobId === lastJobId) ?? incident('worker', null, lastJobId, e);
+        i.escaped = true;
+        triggers.add(e);
       },
       unrecognized(e) {
         if (e.level !== 'ERR') return;
@@ -204,7 +220,7 @@ export default createRule({
         const summary = mergeSummaries(triggers.summary(), contextLines.summary());
         if (summary === null) return;
         const exhausted = list.some(
-          (i) => ((i.kind === 'listener' || i.kind === 'worker') && i.attempts >= RETRY_LIMIT) || i.kind === 'dispatch' || i.kind === 'plan' || i.kind === 'forced',
+          (i) => ((i.kind === 'listener' || i.kind === 'worker') && (i.attempts >= RETRY_LIMIT || i.escaped)) || i.kind === 'dispatch' || i.kind === 'plan' || i.kind === 'forced',
         );
         const jobs = labels(list);
         const confidence: Confidence = exhausted
@@ -245,6 +261,15 @@ export default createRule({
       },
     };
 
+    /** The worker's unhandled AggregateException at the end of its log, after failed attempts. */
+    function escapedCompletion(e: EventOfKind<'exception'>): boolean {
+      const own = workerIncidents.get(e.source.file);
+      if (own === undefined || e.component !== 'Worker' || e.level !== 'ERR' || !/AggregateException$/.test(e.type)) return false;
+      own.escaped = true;
+      triggers.add(e);
+      return true;
+    }
+
     function jobName(i: Incident): string {
       const jobId = i.jobId ?? (i.requestId !== null ? requestToJob.get(i.requestId) ?? null : null);
       const name = jobId !== null ? names.get(jobId) : undefined;
@@ -264,8 +289,13 @@ export default createRule({
       switch (i.kind) {
         case 'listener':
           return `the runner failed to finish the job request of ${jobName(i)} ${i.attempts} time(s)${classes}${span}${i.attempts >= RETRY_LIMIT ? ', every attempt failed' : ''}`;
-        case 'worker':
-          return `the worker failed to ${i.what ?? 'complete the job'} for ${jobName(i)} ${i.attempts} time(s)${classes}${span}${i.attempts >= RETRY_LIMIT ? ', every attempt failed' : ''}`;
+        case 'worker': {
+          const end = i.escaped
+            ? ', then gave up and exited with the unhandled exception (exit code 1, which the runner reports as a worker crash)'
+            : i.attempts >= RETRY_LIMIT ? ', every attempt failed' : '';
+          const logged = i.escaped && i.attempts < RETRY_LIMIT ? ' (logged here; it tries 5 times)' : '';
+          return `the worker failed to ${i.what ?? 'complete the job'} for ${jobName(i)} ${i.attempts} time(s)${logged}${classes}${span}${end}`;
+        }
         case 'dispatch':
           return `the dispatch of ${jobName(i)} ended with an exception${i.exception !== null ? ` (${i.exception})` : ''}${span}`;
         case 'plan':

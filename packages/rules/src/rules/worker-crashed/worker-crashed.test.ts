@@ -47,11 +47,9 @@ const workerOfLinkedCrash = log`
   [2024-11-21 14:05:41Z INFO Worker] Version: 2.321.0
   [2024-11-21 14:05:41Z INFO ProcessChannel] Receiving message of length 5120, with hash '1111111111111111111111111111111111111111111111111111111111111111'
   [2024-11-21 14:05:41Z INFO JobRunner] Job ID 1b2c3d4e-0000-4000-8000-000000000043
-  [2024-11-21 14:09:00Z INFO JobRunner] Raising job completed event
-  [2024-11-21 14:09:01Z ERR  JobRunner] Catch exception while attempting to raise JobCompletedEvent for job 1b2c3d4e-0000-4000-8000-000000000043, job request 9002.
-  [2024-11-21 14:09:11Z ERR  Worker] System.AggregateException: One or more errors occurred. (Response status code does not indicate success: 500 (Internal Server Error).)
-   ---> System.Net.Http.HttpRequestException: Response status code does not indicate success: 500 (Internal Server Error).
-     at GitHub.Runner.Worker.JobRunner.CompleteJobAsync(IJobServer jobServer, IExecutionContext jobContext, AgentJobRequestMessage message, Nullable\`1 result)
+  [2024-11-21 14:09:00Z INFO StepsRunner] Processing step: DisplayName='Run tests'
+  [2024-11-21 14:09:11Z ERR  Worker] System.NullReferenceException: Object reference not set to an instance of an object.
+     at GitHub.Runner.Worker.StepsRunner.RunStepAsync(IStep step, CancellationToken jobCancellationToken)
 `;
 
 new RuleTester().run(rule, {
@@ -65,6 +63,33 @@ new RuleTester().run(rule, {
       name: 'corpus 027: a normal end of a job with code 100',
       description: 'Public issue excerpt: `Worker finished ... Code: 100` must never be read as a failure.',
       files: healthyCorpus,
+    },
+    {
+      name: 'a worker that exits 1 because it could not report its result',
+      description: 'The worker retried completing the job, then let the AggregateException escape (spec F32 → F29): job-completion-failed names that first cause.',
+      log: log`
+        [2024-04-09 16:24:35Z INFO JobDispatcher] Worker finished for job b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48. Code: 1
+        [2024-04-09 16:24:35Z INFO JobDispatcher] Return code 1 indicate worker encounter an unhandled exception or app crash, attach worker stdout/stderr to JobRequest result.
+        [2024-04-09 16:24:36Z ERR  JobDispatcher] Unhandled exception happened in worker:
+        [2024-04-09 16:24:36Z ERR  JobDispatcher] System.AggregateException: One or more errors occurred. (Failed to complete job: Bad Request) (Failed to complete job: Bad Request)
+         ---> System.Exception: Failed to complete job: Bad Request
+      `,
+    },
+    {
+      name: 'the Worker log shows the failed completion attempts before the exit',
+      description: 'Same story from the Worker side: its attempts to complete the job failed, so its exit 1 is not a crash of its own.',
+      files: {
+        'Runner_20240409-161028-utc.log': log`
+          [2024-04-09 16:10:28Z INFO JobDispatcher] Job request 0 for plan 58c2e0a7-14f9-4b3d-9e61-a7d04b25c83f job b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48 received.
+          [2024-04-09 16:24:35Z INFO JobDispatcher] Worker finished for job b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48. Code: 1
+        `,
+        'Worker_20240409-161029-utc.log': log`
+          [2024-04-09 16:10:29Z INFO JobRunner] Job ID b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48
+          [2024-04-09 16:21:34Z ERR  JobRunner] Catch exception while attempting to complete job b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48, job request 0.
+          [2024-04-09 16:21:34Z ERR  JobRunner] System.Exception: Failed to complete job: Bad Request
+          [2024-04-09 16:24:35Z ERR  Worker] System.NullReferenceException: Object reference not set to an instance of an object.
+        `,
+      },
     },
     {
       name: 'exit codes 102 and 103 are Failed and Canceled results',
@@ -268,7 +293,7 @@ describe('worker-crashed messages', () => {
     });
     expect(f?.count).toBe(1);
     expect(f?.evidence.filter((e) => e.role === 'context').map((e) => `${e.file}:${e.line}`)).toEqual([
-      'Worker_20241121-140541-utc.log:6',
+      'Worker_20241121-140541-utc.log:5',
       'Runner_20241121-140000-utc.log:9',
     ]);
   });

@@ -13,6 +13,7 @@
  * killed itself after a cancellation (F26) belongs to `job-cancelled`.
  */
 import type { EventOfKind, RunlogEvent, WorkerOutputEvent } from '@runlog/parser';
+import { exceptionTexts } from '../../classify.js';
 import { compareEvidence, evidenceOf, capEvidence, timeSpan } from '../../evidence.js';
 import { RecentMap } from '../../recent.js';
 import { timeMs } from '../../temporal.js';
@@ -24,6 +25,11 @@ const MAX_EXCERPT = 400;
 /** A runner kill, a crash statement or captured output belongs to the worker exit this close before it. */
 const LINK_WINDOW_MS = 5 * 60_000;
 const INVALID_JSON = /Worker received invalid Json/i;
+/**
+ * A worker that cannot report its job's result retries 5 times, then lets the AggregateException
+ * escape and exits 1 (spec F32 → F29): the first cause is the failed report, not the crash.
+ */
+const COMPLETION_FAILURE = /attempting to (?:complete job|raise JobCompletedEvent)|Failed to complete job/i;
 
 interface Crash {
   kind: 'exit' | 'ipc' | 'worker-only';
@@ -48,6 +54,8 @@ interface WorkerFileState {
   jobId: string | null;
   lastException: Extract<RunlogEvent, { kind: 'exception' }> | null;
   completed: boolean;
+  /** The worker failed to report the job's result: its exit is job-completion-failed's story. */
+  completionFailed: boolean;
   invalidJson: RunlogEvent | null;
   jsonException: RunlogEvent | null;
 }
@@ -59,6 +67,16 @@ function shortType(type: string): string {
 
 function cap(text: string): string {
   return text.length > MAX_EXCERPT ? `${text.slice(0, MAX_EXCERPT - 1)}…` : text;
+}
+
+/** The crash is the worker giving up on reporting its result (its job or file failed to, or its last words say so). */
+function isCompletionCrash(c: Crash, completionFailed: ReadonlySet<string>): boolean {
+  if ((c.jobId !== null && completionFailed.has(c.jobId)) || (c.workerFile !== null && completionFailed.has(c.workerFile))) return true;
+  const words = [
+    ...(c.lastException !== null ? exceptionTexts(c.lastException) : []),
+    ...(c.output?.lines ?? []),
+  ];
+  return words.some((t) => COMPLETION_FAILURE.test(t));
 }
 
 /** The `Unhandled exception happened in worker:` line with the captured output quoted after it. */
@@ -162,7 +180,7 @@ export default createRule({
     const workerFile = (e: RunlogEvent): WorkerFileState => {
       let w = workerFiles.get(e.source.file);
       if (w === undefined) {
-        w = { jobId: null, lastException: null, completed: false, invalidJson: null, jsonException: null };
+        w = { jobId: null, lastException: null, completed: false, completionFailed: false, invalidJson: null, jsonException: null };
         workerFiles.set(e.source.file, w);
       }
       return w;
@@ -275,6 +293,13 @@ export default createRule({
         linkedJob.set(e.workerFile, e.jobId);
         if (workerFiles.isKept(e.workerFile)) names.keep(e.jobId);
       },
+      'job.completion_error'(e) {
+        if (e.process !== 'worker') return;
+        const w = workerFile(e);
+        w.completionFailed = true;
+        w.jobId ??= e.jobId;
+        judge(e.source.file, w);
+      },
       'worker.job_completed'(e) {
         const w = workerFile(e);
         w.completed = true;
@@ -331,8 +356,10 @@ export default createRule({
           target.jsonException = w.jsonException;
         }
 
+        const completionFailed = new Set([...workerFiles].filter(([, w]) => w.completionFailed).map(([file, w]) => w.jobId ?? file));
         const kept = crashes.filter((c) => {
           if (isOomCrash(c)) return false; // runner-oom-killed
+          if (isCompletionCrash(c, completionFailed)) return false; // job-completion-failed
           if (c.kind === 'exit' && c.code !== null && isShutdownExit(c.code) && afterShutdown(c.time)) return false; // runner-shutdown-signal
           return true;
         });
