@@ -189,9 +189,15 @@ export default createRule({
         // The runner quotes what the dying worker printed: attempts to report the result that
         // all failed. The Worker log may be missing, or cut by the reporter.
         if (!e.lines.some((l) => COMPLETION_FAILURE.test(l))) return;
-        const i = incidents.find((x) => x.kind === 'worker' && x.jobId !== null && x.jobId === lastJobId) ?? incident('worker', null, lastJobId, e);
+        const known = incidents.find((x) => x.kind === 'worker' && x.jobId !== null && x.jobId === lastJobId);
+        if (known !== undefined) {
+          known.escaped = true;
+          triggers.add(e);
+          return;
+        }
+        const i = incident('worker', null, lastJobId, e);
         i.escaped = true;
-        triggers.add(e);
+        i.attempts = 0; // none of the attempts is in these logs, only the runner's quote of the end
       },
       unrecognized(e) {
         if (e.level !== 'ERR') return;
@@ -293,6 +299,7 @@ export default createRule({
           const end = i.escaped
             ? ', then gave up and exited with the unhandled exception (exit code 1, which the runner reports as a worker crash)'
             : i.attempts >= RETRY_LIMIT ? ', every attempt failed' : '';
+          if (i.attempts === 0) return `the worker of ${jobName(i)} failed to ${i.what ?? 'complete the job'}${span}: the runner quotes its last words, the failed attempts (it tries 5 times)${end}`;
           const logged = i.escaped && i.attempts < RETRY_LIMIT ? ' (logged here; it tries 5 times)' : '';
           return `the worker failed to ${i.what ?? 'complete the job'} for ${jobName(i)} ${i.attempts} time(s)${logged}${classes}${span}${end}`;
         }
