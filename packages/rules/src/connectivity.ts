@@ -295,7 +295,9 @@ function cmp(a: string | null, b: string | null): number {
 export function linkSeverity(s: LinkSummary): Severity {
   const substantial = s.count >= 3 || s.serious > 0 || s.conclusive;
   if (s.configTime) return 'error';
-  if (s.ongoing && (substantial || s.count >= 2)) return 'error';
+  // One failure just before the log ends says nothing about what came next (an inner retry may
+  // have gone through); the runner's own statement does.
+  if (s.ongoing && (s.count >= 2 || s.conclusive)) return 'error';
   if (substantial || s.ongoing) return 'warning';
   return 'info';
 }

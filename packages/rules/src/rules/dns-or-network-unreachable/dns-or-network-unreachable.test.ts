@@ -81,6 +81,31 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: 'a reset right after the host slept through a job is the suspension\'s echo',
+      description: 'Spec §4.F rule 4: 25 minutes without a line while a job ran, then one reset: the machine was suspended, the network is fine.',
+      log: log`
+        [2026-01-27 14:19:40Z INFO JobDispatcher] Successfully renew job 727b3ca8-5d37-4254-a453-757ba46abbc5, job is valid till 01/27/2026 14:29:40
+        [2026-01-27 14:20:40Z INFO JobDispatcher] Successfully renew job 727b3ca8-5d37-4254-a453-757ba46abbc5, job is valid till 01/27/2026 14:30:40
+        [2026-01-27 14:46:03Z ERR  BrokerServer] Catch exception during request
+        [2026-01-27 14:46:03Z ERR  BrokerServer] System.Net.Http.HttpRequestException: Connection reset by peer
+         ---> System.Net.Sockets.SocketException (104): Connection reset by peer
+        [2026-01-27 14:46:03Z WARN BrokerServer] Back off 6.288 seconds before next retry. 4 attempt left.
+      `,
+      errors: [{ messageId: 'afterSuspension', severity: 'info', lines: [4] }],
+    },
+    {
+      name: 'one reset just before the log ends is not yet an outage',
+      description: 'A single failure with an inner retry pending says nothing about what came next: a warning, not an error.',
+      log: log`
+        [2026-01-27 14:45:03Z INFO BrokerMessageListener] Session created.
+        [2026-01-27 14:46:03Z ERR  BrokerServer] Catch exception during request
+        [2026-01-27 14:46:03Z ERR  BrokerServer] System.Net.Http.HttpRequestException: Connection reset by peer
+         ---> System.Net.Sockets.SocketException (104): Connection reset by peer
+        [2026-01-27 14:46:03Z WARN BrokerServer] Back off 6.288 seconds before next retry. 4 attempt left.
+      `,
+      errors: [{ messageId: 'unreachable', severity: 'warning', lines: [3] }],
+    },
+    {
       name: 'DNS failure (Linux) that recovers with Runner reconnected.',
       fileName: FILE,
       log: listenerFlow(REASONS.dns),

@@ -17,6 +17,8 @@ export default createRule({
       dns: 'The runner could not resolve GitHub\'s host names ({{hosts}}): {{count}} failure(s) from {{first}} to {{last}} ({{duration}} failing); {{outcome}}. Errors: {{reasons}}.',
       unreachable:
         'The runner\'s connections to GitHub ({{hosts}}) were refused, reset or could not be routed: {{count}} failure(s) from {{first}} to {{last}} ({{duration}} failing); {{outcome}}. Errors: {{reasons}}.',
+      afterSuspension:
+        'Connections to GitHub failed at {{first}} right after the runner had logged nothing for minutes during a job ({{count}} failure(s): {{reasons}}): the machine or the process was suspended (a paused VM, a sleeping host), and the connections open before it were dead when it woke up. The network is probably fine.',
     },
     docs: {
       description:
@@ -55,6 +57,17 @@ export default createRule({
         const classes: FailureClass[] = proxy === null ? ['dns', 'refused', 'premature-close'] : ['dns', 'refused'];
         const s = link.claim(classes);
         if (s === null) return;
+        if (s.afterSilenceOnly) {
+          // Spec §4.F rule 4: the suspension cost the job its lock; the reset on waking is its echo.
+          context.report({
+            messageId: 'afterSuspension',
+            data: { count: s.count, first: s.summary.firstSeen ?? 'unknown', reasons: s.labels.join('; ') || 'network errors' },
+            ...s.summary,
+            severity: 'info',
+            confidence: { level: 'medium', reason: 'the failures came right after minutes without a single line while a job was running' },
+          });
+          return;
+        }
         context.report({
           messageId: s.classes.includes('dns') ? 'dns' : 'unreachable',
           data: {

@@ -69,6 +69,19 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'proxy', severity: 'error', lines: [4, 5, 6, 8, 13] }],
     },
     {
+      name: 'TLS handshakes aborted through a proxy configured with an https:// URL',
+      description: 'F23 with F22: no certificate verdict, the handshake breaks at the proxy; the https:// scheme on a plain HTTP proxy is named.',
+      fileName: FILE,
+      log: listenerFlow(REASONS.handshakeEof, { proxyLine: 'Configuring anonymous proxy https://proxy.example:3128 for all HTTPS requests.', recovered: false }),
+      errors: [
+        {
+          messageId: 'proxy',
+          severity: 'error',
+          data: { proxy: 'https://proxy.example:3128' },
+        },
+      ],
+    },
+    {
       name: 'the proxy asks for authentication (407)',
       description: 'The proxy\'s own refusal needs no proxy line to be recognised.',
       fileName: FILE,
@@ -107,6 +120,14 @@ describe('proxy-error: evidence', () => {
       '[2025-03-04 10:00:00Z INFO HostContext] Configuring anonymous proxy http://proxy.example:3128 for all HTTPS requests.',
     ]);
     expect(f?.episodes.map((ep) => ep.outcome)).toEqual(['recovered']);
+  });
+
+  it('names the https:// scheme of a plain HTTP proxy when handshakes break at it, and not otherwise', () => {
+    const https = 'Configuring anonymous proxy https://proxy.example:3128 for all HTTPS requests.';
+    const [f] = findingsOf(rule, { name: 'https', fileName: FILE, log: listenerFlow(REASONS.handshakeEof, { proxyLine: https, recovered: false }) });
+    expect(f?.message).toContain('set https_proxy=http://proxy.example:3128');
+    const [g] = findingsOf(rule, { name: 'http', fileName: FILE, log: listenerFlow(REASONS.handshakeEof, { proxyLine: PROXY_LINE, recovered: false }) });
+    expect(g?.message).not.toContain('https_proxy=');
   });
 
   it('corpus 031 says configuration did not complete', () => {

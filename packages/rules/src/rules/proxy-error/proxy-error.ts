@@ -14,7 +14,7 @@ export default createRule({
     type: 'root-cause',
     severity: 'error',
     messages: {
-      proxy: 'Connections through the proxy {{proxy}} fail: {{count}} failure(s) from {{first}} to {{last}}; {{outcome}}. Errors: {{reasons}}.',
+      proxy: 'Connections through the proxy {{proxy}} fail: {{count}} failure(s) from {{first}} to {{last}}; {{outcome}}. Errors: {{reasons}}.{{detail}}',
       prematureClose:
         'Connections to GitHub ({{hosts}}) were accepted and then closed before any response ("The response ended prematurely"): {{count}} failure(s) from {{first}} to {{last}}; {{outcome}}. GitHub does not do this; a proxy or TLS-inspecting middlebox in the path does.{{detail}}',
     },
@@ -47,8 +47,11 @@ export default createRule({
       end() {
         const proxy = context.facts.proxy;
         const configured = typeof proxy === 'string';
+        // With a proxy configured, connection failures to GitHub point at it (spec F23), and so do
+        // TLS handshakes aborted without a certificate verdict: the handshake runs through (or,
+        // with an `https://` proxy URL, with) the proxy. Certificate verdicts stay TLS errors.
         const classes: FailureClass[] = configured
-          ? ['proxy', 'dns', 'refused', 'timeout', 'premature-close']
+          ? ['proxy', 'dns', 'refused', 'timeout', 'premature-close', 'tls-handshake']
           : proxy === undefined
             ? ['proxy', 'premature-close']
             : ['proxy'];
@@ -69,7 +72,12 @@ export default createRule({
           last: s.summary.lastSeen ?? 'unknown',
           outcome: outcomeText(s),
           reasons: s.labels.join('; ') || 'proxy errors',
-          detail: s.configTime ? ' It happened while configuring the runner (config.sh), so registration did not complete.' : '',
+          detail: [
+            s.configTime ? ' It happened while configuring the runner (config.sh), so registration did not complete.' : '',
+            configured && s.classes.includes('tls-handshake') && /^https:\/\//i.test(proxy)
+              ? ` TLS handshakes fail without a certificate error and the proxy URL starts with https://: most proxies (Squid, port 3128/8080) speak plain HTTP, so set https_proxy=${proxy.replace(/^https:/i, 'http:')}.`
+              : '',
+          ].join(''),
         };
         context.report({
           messageId: onlyPremature && !configured ? 'prematureClose' : 'proxy',

@@ -8,6 +8,12 @@ const FILE = 'Runner_20250304-100000-utc.log';
 new RuleTester().run(rule, {
   valid: [
     {
+      name: 'a handshake aborted through a configured proxy',
+      description: 'Without a certificate verdict, a handshake that breaks on the way through a configured proxy is proxy-error\'s (F23).',
+      fileName: FILE,
+      log: listenerFlow(REASONS.handshakeEof, { proxyLine: PROXY_LINE, recovered: false }),
+    },
+    {
       name: 'a certificate that is NotTimeValid',
       description: 'NotTimeValid behind "The SSL connection could not be established" is the clock (clock-skew, spec §4.F rule 10), including the `Runner connect error` line that only repeats the outer message.',
       fileName: FILE,

@@ -47,7 +47,8 @@ export default createRule({
     return {
       ...(owner ? link.listeners() : {}),
       end() {
-        const s = link.claim(['tls-certificate', 'tls-handshake']);
+        // Aborted handshakes through a configured proxy are proxy-error's (F23).
+        const s = link.claim(typeof context.facts.proxy === 'string' ? ['tls-certificate'] : ['tls-certificate', 'tls-handshake']);
         if (s === null) return;
         const proxy = link.proxyEvidence();
         const evidence: Evidence[] = [...s.summary.evidence];

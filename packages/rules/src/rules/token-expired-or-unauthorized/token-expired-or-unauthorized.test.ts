@@ -82,6 +82,27 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'jobToken', lines: [2], data: { request: '31886' } }],
     },
     {
+      name: 'the job token expired because the renewals could not reach the service before',
+      description: 'A renewal answered TokenExpired after failed attempts is the lock running out during the outage (F24): a warning under whatever cut the runner off.',
+      log: log`
+        [2022-12-02 01:04:03Z INFO JobDispatcher] Successfully renew job request 118304, job is valid till 12/2/2022 1:15:03 AM
+        [2022-12-02 01:07:13Z ERR  JobDispatcher] Catch exception during renew runner jobrequest 118304.
+        [2022-12-02 01:07:13Z INFO JobDispatcher] Retrying lock renewal for jobrequest 118304. Job is valid until 12/2/2022 1:15:03 AM.
+        [2022-12-02 01:12:29Z ERR  JobDispatcher] Catch exception during renew runner jobrequest 118304.
+        [2022-12-02 01:16:56Z INFO JobDispatcher] TaskAgentJobTokenExpiredException received renew job request 118304, job is no longer valid, stop renew job request.
+      `,
+      errors: [{ messageId: 'jobTokenAfterFailures', severity: 'warning', lines: [5], data: { request: '118304' } }],
+    },
+    {
+      name: 'renewal failures of another job request do not explain this one',
+      log: log`
+        [2022-12-02 01:07:13Z ERR  JobDispatcher] Catch exception during renew runner jobrequest 118303.
+        [2022-12-02 01:08:03Z INFO JobDispatcher] Successfully renew job request 118304, job is valid till 12/2/2022 1:18:03 AM
+        [2022-12-02 01:16:56Z INFO JobDispatcher] TaskAgentJobTokenExpiredException received renew job request 118304, job is no longer valid, stop renew job request.
+      `,
+      errors: [{ messageId: 'jobToken', severity: 'error', lines: [3] }],
+    },
+    {
       name: 'the OAuth token revoked (F07)',
       log: log`
         [2025-03-04 11:00:00Z INFO MessageListener] Runner OAuth token has been revoked. Unable to pull message.

@@ -5,6 +5,7 @@
 import type { RunlogEvent } from '@runlog/parser';
 import { classifyText, failureText } from '../../classify.js';
 import { Occurrences } from '../../evidence.js';
+import { RecentMap } from '../../recent.js';
 import { Episodes, episodeSummary } from '../../temporal.js';
 import { createRule } from '../../types.js';
 import { isRegistrationMissing } from '../oauth-registration-not-found/oauth-registration-not-found.js';
@@ -28,6 +29,8 @@ export default createRule({
       revoked: 'The service revoked the runner\'s OAuth token ({{first}}); the runner shut down. It must be registered again.',
       jobToken:
         'The service rejected the job\'s token while the runner renewed its lock on job request {{request}} ({{reason}}, at {{first}}): the job was no longer valid, so the runner stopped renewing it and cancelled it on the worker.',
+      jobTokenAfterFailures:
+        'The service rejected the job\'s token when the runner could renew its lock on job request {{request}} again ({{reason}}, at {{first}}), after {{failures}} failed renewal attempt(s): the lock ran out while the runner could not reach the service, so the expiry follows from those failures; the runner then cancelled the job on the worker.',
       unauthorized:
         'Requests were refused as not authorized or forbidden ({{reasons}}): {{count}} time(s) from {{first}} to {{last}}; {{outcome}}.',
     },
@@ -57,7 +60,9 @@ export default createRule({
     const refused = new Occurrences(context);
     const episodes = new Episodes();
     const reasons = new Set<string>();
-    let jobTokenReason: { request: string; reason: string } | null = null;
+    let jobTokenReason: { request: string; reason: string; failures: number } | null = null;
+    /** Failed renewals of each job request since its last good one (recent requests only). */
+    const renewFailures = new RecentMap<string, number>();
     let deprecated = false;
     const challenges: RunlogEvent[] = [];
 
@@ -70,10 +75,17 @@ export default createRule({
       'token.revoked'(e) {
         revoked.add(e);
       },
+      'job.renew_error'(e) {
+        if (e.requestId !== null) renewFailures.set(e.requestId, (renewFailures.get(e.requestId) ?? 0) + 1);
+      },
+      'job.renewed'(e) {
+        if (e.requestId !== null) renewFailures.delete(e.requestId);
+      },
       'job.renew_rejected'(e) {
         if (/TokenExpired|AccessTokenExpired/i.test(e.reason)) {
           jobToken.add(e);
-          jobTokenReason ??= { request: e.requestId ?? 'unknown', reason: e.reason };
+          const failures = e.requestId !== null ? renewFailures.get(e.requestId) ?? 0 : 0;
+          jobTokenReason ??= { request: e.requestId ?? 'unknown', reason: e.reason, failures };
         }
       },
       exception(e) {
@@ -130,14 +142,26 @@ export default createRule({
         }
         const job = jobToken.summary();
         if (job !== null && jobTokenReason !== null) {
-          const r = jobTokenReason as { request: string; reason: string };
-          context.report({
-            messageId: 'jobToken',
-            data: { request: r.request, reason: r.reason, first: job.firstSeen ?? 'unknown' },
-            ...job,
-            confidence: { level: 'high', reason: `the service answered the lock renewal with ${r.reason}` },
-            conclusive: true,
-          });
+          const r = jobTokenReason as { request: string; reason: string; failures: number };
+          if (r.failures === 0) {
+            context.report({
+              messageId: 'jobToken',
+              data: { request: r.request, reason: r.reason, first: job.firstSeen ?? 'unknown' },
+              ...job,
+              confidence: { level: 'high', reason: `the service answered the lock renewal with ${r.reason}` },
+              conclusive: true,
+            });
+          } else {
+            // Renewals that could not reach the service let the lock run out (spec F24): whatever
+            // kept them from it (the network, the service) is the first cause, not the token.
+            context.report({
+              messageId: 'jobTokenAfterFailures',
+              data: { request: r.request, reason: r.reason, first: job.firstSeen ?? 'unknown', failures: r.failures },
+              ...job,
+              severity: 'warning',
+              confidence: { level: 'high', reason: `the service answered the first renewal that reached it with ${r.reason}` },
+            });
+          }
         }
         if (!deprecated && challenges.length >= 3) for (const c of challenges) refuse(c, `HTTP ${(c as { status: number }).status}`);
         const ref = refused.summary();
