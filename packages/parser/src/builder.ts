@@ -34,6 +34,7 @@ import {
 import { matchConsole, matchTerminal } from './matchers/terminal.js';
 import type { LogRecord } from './records.js';
 import { matchCheckLine, matchSelfUpdateLine } from './matchers/scripts.js';
+import { isNotableInfo } from './notable.js';
 
 /** Which records without a typed event become `unrecognized` events. */
 export type UnrecognizedPolicy = 'all' | 'problems' | 'none';
@@ -179,7 +180,7 @@ export class EventBuilder {
       case 'all':
         return ctx.make('unrecognized', r, {});
       case 'problems':
-        return r.level === 'ERR' || r.level === 'CRIT' || r.level === 'WARN' ? ctx.make('unrecognized', r, {}) : null;
+        return r.level === 'ERR' || r.level === 'CRIT' || r.level === 'WARN' || isNotableInfo(r.component, r.message) ? ctx.make('unrecognized', r, {}) : null;
       case 'none':
         return null;
     }

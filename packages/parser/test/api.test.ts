@@ -76,6 +76,18 @@ describe('synchronous core', () => {
     expect(kinds('none')).toEqual([]);
   });
 
+  it('`problems` also keeps the INFO landmarks rules read (the catalog\'s INFO signatures), and no other INFO', () => {
+    const text = [
+      '[2024-11-21 14:05:48Z INFO JobDispatcher] Lock renewal has run out of retry, stop renew lock for job 6f1c1b3e-0000-4000-8000-000000000001.',
+      '[2024-11-21 14:05:48Z INFO JobDispatcher] Pull OrchestrationId a71f0c3e.firmware.__default from JWT claims',
+      '[2024-11-21 14:05:48Z INFO JobServerQueue] Try to upload 3 log files or attachments, success rate: 2/3.',
+      '[2024-11-21 14:05:48Z INFO StepsRunner] Try to upload 3 log files or attachments, success rate: 2/3.',
+      '[2024-11-21 14:05:48Z INFO MessageListener] Local clock might be skewed.',
+    ].join('\n');
+    const lines = parseText(text, { fileEvent: false, unrecognized: 'problems' }).map((e) => `${e.kind}:${e.source.line}`);
+    expect(lines).toEqual(['unrecognized:1', 'unrecognized:3', 'unrecognized:5']);
+  });
+
   it('never throws on garbage: binary noise ends up as records and events', () => {
     const noise = Array.from({ length: 200 }, (_, i) => String.fromCharCode(...Array.from({ length: 40 }, (_, j) => (i * 31 + j * 7) % 256))).join('\n');
     expect(() => parseText(`[\n]\n[2024-11-21 14:05:48Z\n{{{{\n}}}}\n${noise}`)).not.toThrow();

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { RunlogEvent } from '../src/index.js';
 import { collect, FULL, ofKind, only, RUNNER_1, RUNNER_2, typed, where, WORKER_1 } from './helpers.js';
+import { isNotableInfo } from '../src/notable.js';
 
 const JOB_ID = 'c1d7e5a2-3f94-5b08-8e6c-a4b2d9f07e13';
 const PLAN_ID = '9b2e4c71-5a3d-4f86-b0e9-2c7d1a6f3e58';
@@ -317,12 +318,13 @@ describe('the 503 outage and the shutdown (rollover page)', () => {
 });
 
 describe('the unrecognized policy', () => {
-  it("`all` (default) gives every record an event; `problems` keeps only unrecognized WARN/ERR; `none` drops them", async () => {
+  it("`all` (default) gives every record an event; `problems` keeps unrecognized WARN/ERR and the INFO landmarks; `none` drops them", async () => {
     const all = events.filter((e) => e.kind !== 'log.file' && e.kind !== 'job.linked');
     expect(all).toHaveLength(466); // one event per record
     const problems = (await collect(FULL, { unrecognized: 'problems' })).events;
     const none = (await collect(FULL, { unrecognized: 'none' })).events;
-    expect(ofKind(problems, 'unrecognized').every((e) => e.level === 'WARN' || e.level === 'ERR')).toBe(true);
+    expect(ofKind(problems, 'unrecognized').every((e) => e.level === 'WARN' || e.level === 'ERR' || isNotableInfo(e.component, e.text))).toBe(true);
+    expect(ofKind(problems, 'unrecognized').length).toBeLessThan(ofKind(events, 'unrecognized').length / 4);
     expect(ofKind(none, 'unrecognized')).toEqual([]);
     expect(typed(none)).toEqual(typed(events));
   });

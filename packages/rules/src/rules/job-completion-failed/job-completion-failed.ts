@@ -31,6 +31,8 @@ const PLAN_TYPE = /TaskOrchestrationPlan(NotFound|Security|Terminated)Exception$
 const FORCED_FAIL = /^Fail to raise (?:JobCompletedEvent|job completion) back to service/i;
 /** What the worker's attempts say when they fail: the run service's words, or the statement. */
 const COMPLETION_FAILURE = /Failed to complete job|attempting to (?:complete job|raise JobCompletedEvent)/i;
+/** The service no longer knows the job (`TaskAgentJobNotFoundException`, the run service's `TaskOrchestrationJobNotFoundException`). */
+const JOB_NOT_FOUND = /Job(?:Request)?NotFoundException$/;
 
 const PLAN_MEANING: Record<string, string> = {
   NotFound: 'the run\'s orchestration plan no longer exists (TaskOrchestrationPlanNotFoundException: the run was deleted or already completed)',
@@ -53,6 +55,8 @@ interface Incident {
   what: string | null;
   /** The worker gave up: its AggregateException of failed attempts escaped (attempts may be cut from the log). */
   escaped: boolean;
+  /** The service answered that the job no longer exists: it had closed it already (a lost lock, a cancelled run). */
+  closedOnService: boolean;
 }
 
 function shortType(type: string): string {
@@ -116,7 +120,7 @@ export default createRule({
       const key = `${kind}:${requestId ?? ''}:${jobId ?? ''}`;
       let i = byKey.get(key);
       if (i === undefined) {
-        i = { kind, key, requestId, jobId, attempts: 0, first: null, last: null, classes: new Set(), exception: null, what: null, escaped: false };
+        i = { kind, key, requestId, jobId, attempts: 0, first: null, last: null, classes: new Set(), exception: null, what: null, escaped: false, closedOnService: false };
         incidents.push(i);
         byKey.set(key, i);
         if (requestId !== null) {
@@ -170,6 +174,7 @@ export default createRule({
         if (d !== null) {
           if (d.incident.exception === null) {
             d.incident.exception = `${shortType(e.type)}: ${e.message}`;
+            if (JOB_NOT_FOUND.test(e.type) || e.inner.some((x) => JOB_NOT_FOUND.test(x.type))) d.incident.closedOnService = true;
             const inner = e.inner.find((x) => !/AggregateException$/.test(x.type));
             const cls = classifyEvent(e);
             if (cls !== null) d.incident.classes.add(FAILURE_CLASS_LABELS[cls]);
@@ -220,9 +225,10 @@ export default createRule({
         if (inDump(e) !== null) context.explain(e);
       },
       end() {
-        if (incidents.length === 0) return;
-        // A definitive plan statement and its exception are one incident.
-        const list = dedupePlans(incidents);
+        // Reporting to a job the service had already closed fails by design: whatever closed it
+        // (a lost lock, a cancelled run) is the story, as with TaskAgentJobNotFoundException.
+        const list = dedupePlans(incidents.filter((i) => !i.closedOnService));
+        if (list.length === 0) return;
         const summary = mergeSummaries(triggers.summary(), contextLines.summary());
         if (summary === null) return;
         const exhausted = list.some(
@@ -272,6 +278,7 @@ export default createRule({
       const own = workerIncidents.get(e.source.file);
       if (own === undefined || e.component !== 'Worker' || e.level !== 'ERR' || !/AggregateException$/.test(e.type)) return false;
       own.escaped = true;
+      if (e.inner.some((x) => JOB_NOT_FOUND.test(x.type))) own.closedOnService = true;
       triggers.add(e);
       return true;
     }
