@@ -206,10 +206,16 @@ const CANCELLATION_TYPES = ['TaskCanceledException', 'OperationCanceledException
  * timeout (HttpClient.Timeout) is a timeout, not this.
  */
 export function isLocalCancellation(e: RunlogEvent): boolean {
-  if (e.kind !== 'exception' || !CANCELLATION_TYPES.some((t) => e.type.endsWith(t))) return false;
+  if (e.kind !== 'exception') return false;
+  // The inner exceptions of such a cancellation, re-logged on their own under `#####`: a socket
+  // read the runner aborted (ECANCELED 125 on Linux, WSA 995 on Windows), not the network.
+  if (e.redump && LOCAL_ABORT.test(e.message)) return true;
+  if (!CANCELLATION_TYPES.some((t) => e.type.endsWith(t))) return false;
   const text = failureText(e)!.toLowerCase();
   return !text.includes('timeout') && !text.includes('timed out');
 }
+
+const LOCAL_ABORT = /^(?:Unable to read data from the transport connection: )?(?:Operation canceled|The I\/O operation has been aborted because of either a thread exit or an application request)\.?$/i;
 
 /** The class of a failure event, or null when it is not a classifiable failure. */
 export function classifyEvent(e: RunlogEvent): FailureClass | null {

@@ -298,8 +298,20 @@ export function linkSeverity(s: LinkSummary): Severity {
   // One failure just before the log ends says nothing about what came next (an inner retry may
   // have gone through); the runner's own statement does.
   if (s.ongoing && (s.count >= 2 || s.conclusive)) return 'error';
-  if (substantial || s.ongoing) return 'warning';
-  return 'info';
+  if (s.ongoing) return 'warning';
+  // One burst within two minutes that never reached the runner's own "connect error" and was
+  // over by the next sign of life: an inner retry absorbed it (spec §3, broker and HTTP retries).
+  if (!s.conclusive && s.episodes.length === 1 && burstSeconds(s) <= BLIP_SECONDS) return 'info';
+  return substantial ? 'warning' : 'info';
+}
+
+const BLIP_SECONDS = 120;
+
+/** Seconds from the first failure to the last (0 when times are unknown). */
+function burstSeconds(s: LinkSummary): number {
+  const { firstSeen, lastSeen } = s.summary;
+  if (firstSeen === null || lastSeen === null) return 0;
+  return (Date.parse(lastSeen) - Date.parse(firstSeen)) / 1000;
 }
 
 export function linkConfidence(s: LinkSummary, what: string): Confidence {

@@ -8,6 +8,23 @@ const FILE = 'Runner_20250304-100000-utc.log';
 new RuleTester().run(rule, {
   valid: [
     {
+      name: 'the inner exceptions of a self-cancelled broker poll, re-logged on their own',
+      description: 'After `#####` the runner re-logs the IOException and SocketException (125) "Operation canceled" of the poll it cancelled: an aborted local read, not the network.',
+      log: log`
+        [2026-04-14 08:21:51Z INFO BrokerMessageListener] Received job status event. JobState: Busy
+        [2026-04-14 08:21:51Z ERR  BrokerServer] Catch exception during request
+        [2026-04-14 08:21:51Z ERR  BrokerServer] System.Threading.Tasks.TaskCanceledException: The operation was canceled.
+         ---> System.IO.IOException: Unable to read data from the transport connection: Operation canceled.
+         ---> System.Net.Sockets.SocketException (125): Operation canceled
+        [2026-04-14 08:21:51Z ERR  BrokerServer] #####################################################
+        [2026-04-14 08:21:51Z ERR  BrokerServer] System.IO.IOException: Unable to read data from the transport connection: Operation canceled.
+         ---> System.Net.Sockets.SocketException (125): Operation canceled
+        [2026-04-14 08:21:51Z ERR  BrokerServer] #####################################################
+        [2026-04-14 08:21:51Z ERR  BrokerServer] System.Net.Sockets.SocketException (125): Operation canceled
+        [2026-04-14 08:21:51Z INFO BrokerMessageListener] Get messages has been cancelled using local token source. Continue to get messages with new status.
+      `,
+    },
+    {
       name: 'a broker long poll the runner cancels itself when a job starts',
       description: 'TaskCanceledException with an inner "Unable to read data from the transport connection: Operation canceled" is the runner dropping its own poll, not a network failure.',
       files: blindLogs('blind/028-healthy-cancelled-broker-poll-during-job/_diag'),

@@ -148,7 +148,7 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'outage', severity: 'info', confidence: 'low', count: 1, lines: [2] }],
     },
     {
-      name: 'broker polling answered 502 (F16)',
+      name: 'broker polling answered 502 once, absorbed by the inner retry (F16): a blip',
       log: log`
         [2024-11-14 19:23:31Z INFO Runner] Using BrokerMessageListener
         [2024-11-14 19:23:32Z ERR  GitHubActionsService] GET request to https://broker.actions.githubusercontent.com/message?sessionId=0b9c6f3e-2f1d-4c55-8a8e-51c1f0a5d2b7&status=Online&runnerVersion=2.321.0&os=Linux&architecture=X64&disableUpdate=false failed. HTTP Status: BadGateway
@@ -158,16 +158,16 @@ new RuleTester().run(rule, {
         [2024-11-14 19:23:32Z WARN BrokerServer] Back off 9.214 seconds before next retry. 4 attempt left.
         [2024-11-14 19:23:42Z INFO BrokerMessageListener] No message retrieved within last 30 minutes.
       `,
-      errors: [{ messageId: 'outage', severity: 'warning', confidence: 'medium', lines: [2, 4] }],
+      errors: [{ messageId: 'outage', severity: 'info', confidence: 'medium', lines: [2, 4] }],
     },
     {
-      name: 'the Run Service failed to hand over a job (F17)',
+      name: 'the Run Service failed to hand over a job once, then the next one came (F17): a blip',
       log: log`
         [2025-02-11 08:14:03Z ERR  Runner] Caught exception from acquiring job message: System.Exception: Failed to get job message: Error: Service Unavailable. upstream connect error or disconnect/reset before headers. reset reason: overflow
         [2025-02-11 08:14:03Z WARN ErrorThrottler] Back off 1.37 seconds before next attempt. Current consecutive error count: 1
         [2025-02-11 08:15:12Z INFO JobDispatcher] Job request 7320 for plan 9b2e4c71-5a3d-4f86-b0e9-2c7d1a6f3e58 job c1d7e5a2-3f94-5b08-8e6c-a4b2d9f07e14 received.
       `,
-      errors: [{ messageId: 'outage', severity: 'warning', lines: [1] }],
+      errors: [{ messageId: 'outage', severity: 'info', lines: [1] }],
     },
     {
       name: 'the Azure Pipelines agent wording',
