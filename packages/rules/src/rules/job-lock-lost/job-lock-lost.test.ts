@@ -55,6 +55,18 @@ const suspended = log`
 new RuleTester().run(rule, {
   valid: [
     {
+      name: 'a renewal in flight when the job succeeded comes back 404',
+      description: 'The service closed the job request as the job ended; the renewal that was on its way gets TaskAgentJobNotFoundException. After a Succeeded result nothing was lost.',
+      log: log`
+        [2023-07-18 13:10:29Z INFO JobDispatcher] Job request 990152 for plan 1f0c3e2a-6d25-4b98-9e4a-3c1b8f0d7e62 job 7d0c9e1b-3f74-4a2e-8b16-c92e7f4a0d38 received.
+        [2023-07-18 13:13:30Z INFO JobDispatcher] Successfully renew job request 990152, job is valid till 7/18/2023 1:23:30 PM
+        [2023-07-18 13:14:29Z INFO JobDispatcher] Worker finished for job 7d0c9e1b-3f74-4a2e-8b16-c92e7f4a0d38. Code: 100
+        [2023-07-18 13:14:29Z INFO JobDispatcher] finish job request for job 7d0c9e1b-3f74-4a2e-8b16-c92e7f4a0d38 with result: Succeeded
+        [2023-07-18 13:14:30Z ERR  GitHubActionsService] PATCH request to https://pipelines.actions.githubusercontent.com/x/_apis/distributedtask/pools/1/jobrequests/990152?lockToken=00000000-0000-0000-0000-000000000000 failed. HTTP Status: NotFound
+        [2023-07-18 13:14:30Z INFO JobDispatcher] TaskAgentJobNotFoundException received when renew job request 990152, job is no longer valid, stop renew job request.
+      `,
+    },
+    {
       name: 'full synthetic session: one healthy job and a recovered 503 outage while idle',
       description: 'Renewals every 60 s, result Succeeded; the 503s happen on the idle message poll, not on a job lock.',
       files: fullSession,

@@ -53,6 +53,8 @@ interface LockJob {
   classes: Set<string>;
   gap: { seconds: number; from: RunlogEvent; to: RunlogEvent } | null;
   done: boolean;
+  /** The result the runner logged for the job, once it completed. */
+  result: string | null;
 }
 
 function shortType(type: string): string {
@@ -164,6 +166,7 @@ export default createRule({
         classes: new Set(),
         gap: null,
         done: false,
+        result: null,
       };
       jobs.set(j, true);
       if (jobId !== null) byJob.set(jobId, j);
@@ -276,6 +279,12 @@ export default createRule({
     };
 
     const rejectedNotFound = (j: LockJob, e: RunlogEvent): void => {
+      // A renewal in flight when the job ended comes back 404 once the service has closed the
+      // job: after a result other than Abandoned, the job was not lost.
+      if (j.done && j.result !== null && !/^Abandoned$/i.test(j.result)) {
+        context.explain(e);
+        return;
+      }
       const ms = timeMs(e);
       const prevMs = j.lastOk === null ? null : timeMs(j.lastOk);
       if (j.lastOk !== null && prevMs !== null && ms !== null && !j.errorSinceOk) noteGap(j, j.lastOk, e, ms - prevMs);
@@ -331,6 +340,7 @@ export default createRule({
         else if (e.name !== null) j = findJob((x) => x.name === e.name && !x.done) ?? findJob((x) => x.name === e.name) ?? null;
         if (j === null) j = byJobId(null);
         if (e.name !== null) j.name ??= e.name;
+        j.result = e.result;
         if (/^Abandoned$/i.test(e.result) && !j.losses.some((l) => l.kind === 'abandoned')) lost(j, 'abandoned', e);
         else if (/^Abandoned$/i.test(e.result)) context.explain(e);
         j.done = true;
