@@ -77,7 +77,8 @@ export class FileContext {
   }
 
   private processOf(r: LogRecord): ProcessKind {
-    if (this.defaultProcess !== 'unknown') return this.defaultProcess;
+    // The stdout form names the process on every line; `docker logs` saved under a Runner_
+    // name still holds the Worker's lines, and they are the Worker's.
     switch (r.host) {
       case 'RUNNER':
         return 'runner';
@@ -86,6 +87,7 @@ export class FileContext {
       case 'AGENT':
         return 'agent';
       case null:
+        if (this.defaultProcess !== 'unknown') return this.defaultProcess;
         return WORKER_COMPONENTS.has(r.component) ? 'worker' : 'runner';
     }
   }

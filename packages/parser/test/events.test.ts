@@ -530,6 +530,20 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: '`docker logs` saved under a Runner_ name: the [WORKER] lines are the Worker\'s',
+    file: 'Runner_20260127-130218-utc.log',
+    text: log`
+      [RUNNER 2026-01-27 14:46:03Z INFO JobDispatcher] Send job cancellation message to worker for job 727b3ca8-5d37-4254-a453-757ba46abbc5.
+      [WORKER 2026-01-27 14:46:08Z ERR  JobRunner] Catch exception while attempting to complete job 727b3ca8-5d37-4254-a453-757ba46abbc5, job request 0.
+      [RUNNER 2026-01-27 14:46:09Z INFO ProcessInvokerWrapper] Finished process 1893 with exit code 1, and elapsed time 00:47:29.8134231.
+    `,
+    events: [
+      ['job.cancel_sent', 1, { process: 'runner' }],
+      ['job.completion_error', 2, { process: 'worker' }],
+      ['process.exited', 3, { process: 'runner', exitCode: 1 }],
+    ],
+  },
+  {
     name: 'a job log page: the shutdown issue the Worker raised is runner.shutdown, on the worker side',
     file: '_diag/pages/5c1e7a9b-0d3f-4e2a-9b8c-1f2e3d4c5b6a_1.log',
     text: log`
