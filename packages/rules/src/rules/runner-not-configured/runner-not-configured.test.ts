@@ -49,6 +49,15 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: 'credentials missing, in the source\'s own wording with two spaces',
+      log: log`
+        [2022-11-07 09:41:26Z INFO ConfigurationStore] stored False
+        [2022-11-07 09:41:26Z ERR  Terminal] WRITE ERROR: An error occurred: Credentials not stored.  Must reconfigure.
+        [2022-11-07 09:41:26Z ERR  Listener] System.InvalidOperationException: Credentials not stored.  Must reconfigure.
+      `,
+      errors: [{ messageId: 'credentials', lines: [2, 3] }],
+    },
+    {
       name: 'started without configuration',
       log:
         START +

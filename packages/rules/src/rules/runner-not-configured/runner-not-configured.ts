@@ -25,7 +25,7 @@ type Category = 'notConfigured' | 'credentials' | 'jit' | 'registration';
 const NOT_CONFIGURED = [/(?:Runner|Agent) is not configured/i, /Not configured\. Run config\.\(sh\/cmd\) to configure the (?:runner|agent)/i];
 // The path stops at the next `RSA key file `: `(.+?)` rescanned the rest of the line from every
 // occurrence (recheck: polynomial).
-const CREDENTIALS = [/Credentials not stored\. Must reconfigure/i, /RSA key file ((?:(?!RSA key file ).)+?) was not found/i];
+const CREDENTIALS = [/Credentials not stored\.\s+Must reconfigure/i, /RSA key file ((?:(?!RSA key file ).)+?) was not found/i];
 const REGISTRATION: [RegExp, (m: RegExpExecArray) => string][] = [
   [
     /Http response code: (\w+) from 'POST (\S+?)'/i,

@@ -79,6 +79,18 @@ new RuleTester().run(rule, {
   ],
   invalid: [
     {
+      name: 'the update\'s copy fails and the error escapes into the message loop (2.27x)',
+      log: log`
+        [2020-11-10 09:12:52Z INFO Runner] Refresh message received, kick-off selfupdate background process.
+        [2020-11-10 09:12:52Z INFO SelfUpdater] An update is available.
+        [2020-11-10 09:12:52Z INFO Terminal] WRITE LINE: Runner update in progress, do not shutdown runner.
+        [2020-11-10 09:12:52Z INFO SelfUpdater] Attempt 1: save latest runner into /data/runner-work/_update/runner1.tar.gz.
+        [2020-11-10 09:13:03Z ERR  Terminal] WRITE ERROR: An error occurred: Read-only file system : '/opt/actions-runner/bin.2.274.2'
+        [2020-11-10 09:13:03Z ERR  Listener] System.IO.IOException: Read-only file system : '/opt/actions-runner/bin.2.274.2'
+      `,
+      errors: [{ messageId: 'failed', severity: 'error', lines: [5] }],
+    },
+    {
       name: 'a single download timeout (actions/runner#442)',
       files: { [DOWNLOAD_TIMEOUT]: downloadTimeout },
       errors: [

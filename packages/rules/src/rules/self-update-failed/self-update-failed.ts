@@ -119,6 +119,8 @@ export default createRule({
     const cycleTimes: number[] = [];
     let exitedAfterFailure = false;
     let lastFailureMs: number | null = null;
+    /** An update under way in this process (downloading or applying), not yet handed to the script. */
+    let updating = false;
 
     /** A process start (or its first version statement): after an update exit, the version must have changed. */
     const started = (e: RunlogEvent, version: string): void => {
@@ -153,6 +155,14 @@ export default createRule({
 
     const text = (e: RunlogEvent): void => {
       const t = e.kind === 'exception' ? exceptionTexts(e).join(' | ') : e.text;
+      // The process dies of an error while it updates itself (older runners let the updater's
+      // exception escape into the message loop: `An error occurred: ...`, exit 2).
+      if (updating && e.kind === 'terminal.error' && /^An error occur+ed: /i.test(e.message)) {
+        updating = false;
+        failure(e, e.message.replace(/^An error occur+ed: /i, ''));
+        exitedAfterFailure = true; // Program's last catch: the process exits (code 1 or 2)
+        return;
+      }
       if (SERVICE_STOPPED.test(t)) {
         stops.add(e);
         return;
@@ -187,7 +197,14 @@ export default createRule({
         if (e.version !== null) targetVersion = e.version;
       },
       'update.ready'(e) {
+        updating = false;
         cycle(e);
+      },
+      'update.applying'() {
+        updating = true;
+      },
+      'update.download'() {
+        updating = true;
       },
       'runner.exited'(e) {
         if (e.code === 3 || e.code === 4) {
@@ -201,6 +218,7 @@ export default createRule({
         }
       },
       'runner.started'(e) {
+        updating = false;
         started(e, e.version);
       },
       'runner.version'(e) {
