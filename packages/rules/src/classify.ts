@@ -228,24 +228,6 @@ export function classifyEvent(e: RunlogEvent): FailureClass | null {
   return text === null ? null : classifyText(text);
 }
 
-/** Events that show the runner talking to the service successfully. */
-export function isConnectivitySuccess(e: RunlogEvent): boolean {
-  switch (e.kind) {
-    case 'session.created':
-    case 'connection.restored':
-    case 'message.received':
-    case 'job.renewed':
-    case 'poll.heartbeat':
-    case 'job.received':
-    case 'broker.migration':
-    case 'job.status':
-    case 'http.success':
-      return true;
-    default:
-      return false;
-  }
-}
-
 /** Hosts of GitHub's Actions service: errors naming them concern the runner's link to GitHub. */
 export function namesGitHubHost(text: string): boolean {
   const t = text.toLowerCase();

@@ -9,7 +9,7 @@
  * problem when a proxy is configured), which is why the decision waits for `end`.
  */
 import type { RunlogEvent } from '@runlog/parser';
-import { classifyEvent, isConnectivitySuccess, type FailureClass } from './classify.js';
+import { classifyEvent, type FailureClass } from './classify.js';
 import { Occurrences, mergeSummaries, type OccurrenceSummary } from './evidence.js';
 import { Episodes } from './temporal.js';
 import type { Confidence, Episode, RuleContext, RuleListeners, Severity } from './types.js';
@@ -158,7 +158,6 @@ export class LinkFailures {
 
   private fail(e: RunlogEvent): void {
     if (!listenerSide(e)) return;
-    if (isConnectivitySuccess(e)) return;
     let cls = classifyEvent(e);
     if (e.kind === 'exception') {
       this.lastException = { message: e.message, cls };
