@@ -8,6 +8,16 @@ const BROKER_URL =
 new RuleTester().run(rule, {
   valid: [
     {
+      name: 'the token provider could not reach the token service',
+      description: 'Its Reason is a DNS failure: no credential was judged, the network rules tell this story.',
+      log: log`
+        [2025-02-17 12:29:10Z ERR  GitHubActionsService] OAuth issued token provider instance 0 failed to retrieve a token.
+        Reason: System.Net.Http.HttpRequestException: nodename nor servname provided, or not known (token.actions.githubusercontent.com:443)
+        [2025-02-17 12:29:41Z ERR  GitHubActionsService] OAuth issued token provider instance 0 failed to retrieve a token.
+        Reason: System.Net.Http.HttpRequestException: nodename nor servname provided, or not known (token.actions.githubusercontent.com:443)
+      `,
+    },
+    {
       name: 'a 403 that refuses a deprecated runner version',
       description: 'The 403 comes with "Runner version v2.300.0 is deprecated and cannot receive messages": runner-version-deprecated (F05), not a credential problem.',
       log: log`

@@ -3,7 +3,7 @@
  * registration (oauth-registration-not-found) nor clock skew (clock-skew).
  */
 import type { RunlogEvent } from '@runlog/parser';
-import { classifyText, failureText } from '../../classify.js';
+import { classifyText, failureText, type FailureClass } from '../../classify.js';
 import { Occurrences } from '../../evidence.js';
 import { RecentMap } from '../../recent.js';
 import { Episodes, episodeSummary } from '../../temporal.js';
@@ -17,6 +17,9 @@ const OAUTH_TYPE = 'VssOAuthTokenRequestException';
 function isDeprecation(text: string): boolean {
   return /is deprecated|RunnerVersionTooOld|too old/i.test(text);
 }
+
+/** Failure classes that say the request never got an answer about the credentials. */
+const NOT_CREDENTIALS: ReadonlySet<FailureClass> = new Set(['dns', 'refused', 'timeout', 'tls-certificate', 'tls-handshake', 'proxy', 'premature-close', 'service', 'throttled']);
 
 export default createRule({
   meta: {
@@ -113,6 +116,10 @@ export default createRule({
         else challenges.push(e); // a 401 challenge the handler retries: only counts if nothing succeeds
       },
       'token.failed'(e) {
+        // The provider could not get a token because it could not reach the token service (its
+        // Reason names a DNS, connection, TLS or proxy failure): the network rules' story.
+        const cls = e.reason === null ? null : classifyText(e.reason);
+        if (cls !== null && NOT_CREDENTIALS.has(cls)) return;
         refuse(e, 'token provider failed');
       },
       'terminal.error'(e) {
