@@ -1,6 +1,6 @@
 /**
  * Accuracy over labelled cases, as a regression guard: the real excerpts of test-logs/corpus
- * (from public issue threads) and the synthetic cases of test-logs/blind, blind2, blind3, blind4 and blind5
+ * (from public issue threads) and the synthetic cases of test-logs/blind, blind2 … blind6
  * (written from the spec and the runner's source without reading the rules). `node scripts/corpus-eval.mjs <dir>` prints the same figures.
  */
 import { describe, expect, it } from '@jest/globals';
@@ -29,7 +29,7 @@ function cases(set: string): Case[] {
     });
 }
 
-describe.each(['corpus', 'blind', 'blind2', 'blind3', 'blind4', 'blind5'])('%s cases', (set) => {
+describe.each(['corpus', 'blind', 'blind2', 'blind3', 'blind4', 'blind5', 'blind6'])('%s cases', (set) => {
   const all = cases(set);
 
   it.each(all.map((c) => [c.id, c] as const))('%s', async (_id, c) => {

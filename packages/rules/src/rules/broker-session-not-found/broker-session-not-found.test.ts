@@ -8,6 +8,15 @@ const BROKER_POLL =
 new RuleTester().run(rule, {
   valid: [
     {
+      name: 'a 404 on the poll that the runner itself explains as its registration being gone (v2.336)',
+      description: 'The runner says the registration no longer exists and cleans up: runner-deleted-on-server, not a lost session.',
+      log: log`
+        [2026-02-10 11:52:33Z ERR  GitHubActionsService] GET request to https://broker.actions.githubusercontent.com/message?sessionId=e04b7a29-1c8d-4f63-9a5e-7d21c0f9b381&status=Online&runnerVersion=2.336.0&os=Linux&architecture=X64&disableUpdate=false failed. HTTP Status: NotFound
+        [2026-02-10 11:52:33Z INFO Runner] Runner registration no longer exists while retrieving messages. Runner 'gpu-build-03' not found.
+        [2026-02-10 11:52:33Z ERR  Terminal] WRITE ERROR: The runner no longer exists on the server. Cleaning up local configuration.
+      `,
+    },
+    {
       name: 'a 404 on a job request',
       description: 'Only the message poll (`/message?sessionId=`, `/messages?sessionId=`) concerns the session.',
       log: log`

@@ -16,6 +16,8 @@ function isMessagePoll(url: string | null): boolean {
   return url !== null && /\/messages?\?sessionId=/i.test(url);
 }
 
+const RUNNER_GONE_TEXT = /^(?:The )?(?:runner|agent) (?:registration )?no longer exists/i;
+
 export default createRule({
   meta: {
     id: 'broker-session-not-found',
@@ -71,6 +73,14 @@ export default createRule({
         const type = types.find((t) => SESSION_TYPES.some((s) => t.endsWith(s)));
         if (type !== undefined) hit(e, type.slice(type.lastIndexOf('.') + 1));
         else if (/Failed to get job message/i.test(text) && /NotFound/i.test(text)) hit(e, 'the broker answered NotFound');
+      },
+      // The runner's own words that the registration is gone (v2.336: `Runner registration no
+      // longer exists while retrieving messages`, `The runner no longer exists on the server`).
+      'terminal.error'(e) {
+        if (RUNNER_GONE_TEXT.test(e.message)) runnerGone = true;
+      },
+      unrecognized(e) {
+        if (RUNNER_GONE_TEXT.test(e.text)) runnerGone = true;
       },
       'session.recovered'(e) {
         recovered = true;
