@@ -138,8 +138,37 @@ export function classifyText(raw: string): FailureClass | null {
   if (has(t, TIMEOUT)) return 'timeout';
   if (has(t, REFUSED)) return 'refused';
   if (t.includes('toomanyrequests') || t.includes('too many requests')) return 'throttled';
+  return classifyByCode(t);
+}
+
+/**
+ * The operating system words socket errors in its own language (a German Windows says "Der
+ * angegebene Host ist unbekannt"), but .NET prints the native code beside them:
+ * `SocketException (11001): ...`. Windows' WSA codes, and the Linux and macOS errno values a
+ * socket can fail with (they do not collide on sockets), classify the rest.
+ */
+function classifyByCode(t: string): FailureClass | null {
+  const m = SOCKET_CODE.exec(t);
+  if (m !== null) return SOCKET_CODES.get(Number(m[1])) ?? null;
+  // .NET's own TLS exception type, whatever language its message is in.
+  if (t.includes('authenticationexception')) return 'tls-handshake';
   return null;
 }
+
+const SOCKET_CODE = /socketexception \((\d{1,5})\)/;
+
+const SOCKET_CODES: ReadonlyMap<number, FailureClass> = new Map([
+  // Windows (WSA): host not found, try again, no data; timed out; refused, reset, aborted, unreachable.
+  [11001, 'dns'], [11002, 'dns'], [11004, 'dns'],
+  [10060, 'timeout'],
+  [10061, 'refused'], [10054, 'refused'], [10053, 'refused'], [10051, 'refused'], [10065, 'refused'],
+  // Linux errno: timed out; refused, reset, host and network unreachable.
+  [110, 'timeout'],
+  [111, 'refused'], [104, 'refused'], [113, 'refused'], [101, 'refused'],
+  // macOS errno: the same, numbered differently.
+  [60, 'timeout'],
+  [61, 'refused'], [54, 'refused'], [65, 'refused'], [51, 'refused'],
+]);
 
 /** How a failure class reads in a message ("… after DNS failures"). */
 export const FAILURE_CLASS_LABELS: Readonly<Record<FailureClass, string>> = {
