@@ -3,6 +3,7 @@ import { analyzeEvents } from '../../analyze.js';
 import { RuleTester, eventsOf, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './job-completion-failed.js';
 import { testLogs } from '../../testing/logs.js';
+import { workerGaveUpReporting } from './fixtures/worker-gave-up.js';
 
 const fullSession = testLogs('full-session/_diag');
 
@@ -130,13 +131,7 @@ new RuleTester().run(rule, {
     },
     {
       name: 'only the Runner log: it quotes the worker dying of failed completion attempts',
-      log: log`
-        [2024-04-09 16:24:35Z INFO JobDispatcher] Worker finished for job b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48. Code: 1
-        [2024-04-09 16:24:35Z INFO JobDispatcher] Return code 1 indicate worker encounter an unhandled exception or app crash, attach worker stdout/stderr to JobRequest result.
-        [2024-04-09 16:24:36Z ERR  JobDispatcher] Unhandled exception happened in worker:
-        [2024-04-09 16:24:36Z ERR  JobDispatcher] System.AggregateException: One or more errors occurred. (Failed to complete job: Bad Request) (Failed to complete job: Bad Request)
-         ---> System.Exception: Failed to complete job: Bad Request
-      `,
+      log: workerGaveUpReporting,
       errors: [{ messageId: 'failed', severity: 'error', lines: [3] }],
     },
     {

@@ -6,7 +6,7 @@
  *    request <j>.` (logged when the next job arrives or the runner stops);
  *  - Worker: `Catch exception while attempting to raise JobCompletedEvent for job <j>, job request
  *    <r>.` / `... to complete job <j>, job request <r>.` ×5, then the AggregateException escapes
- *    (worker exit 1, which worker-crashed reports too);
+ *    (worker exit 1, which worker-crashed leaves to this rule);
  *  - definitive: `TaskOrchestrationPlan{NotFound,Security,Terminated}Exception received, while
  *    attempting to raise JobCompletedEvent ...`;
  *  - a crashed worker's forced failure that could not be reported: `Fail to raise JobCompletedEvent
@@ -30,7 +30,7 @@ const PLAN_STATEMENT = /^TaskOrchestrationPlan(NotFound|Security|Terminated)Exce
 const PLAN_TYPE = /TaskOrchestrationPlan(NotFound|Security|Terminated)Exception$/;
 const FORCED_FAIL = /^Fail to raise (?:JobCompletedEvent|job completion) back to service/i;
 /** What the worker's attempts say when they fail: the run service's words, or the statement. */
-const COMPLETION_FAILURE = /Failed to complete job|attempting to (?:complete job|raise JobCompletedEvent)/i;
+export const COMPLETION_FAILURE = /Failed to complete job|attempting to (?:complete job|raise JobCompletedEvent)/i;
 /** The service no longer knows the job (`TaskAgentJobNotFoundException`, the run service's `TaskOrchestrationJobNotFoundException`). */
 const JOB_NOT_FOUND = /Job(?:Request)?NotFoundException$/;
 

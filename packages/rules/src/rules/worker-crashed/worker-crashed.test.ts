@@ -4,6 +4,7 @@ import { RuleTester, findingsOf, log } from '../../testing/rule-tester.js';
 import rule from './worker-crashed.js';
 import { describeExitCode, isOomText } from './worker-exit.js';
 import { testLogs } from '../../testing/logs.js';
+import { workerGaveUpReporting } from '../job-completion-failed/fixtures/worker-gave-up.js';
 
 const fullSession = testLogs('full-session/_diag');
 const healthyCorpus = testLogs('corpus/027-healthy-job-completed-3448/_diag');
@@ -67,13 +68,7 @@ new RuleTester().run(rule, {
     {
       name: 'a worker that exits 1 because it could not report its result',
       description: 'The worker retried completing the job, then let the AggregateException escape (spec F32 → F29): job-completion-failed names that first cause.',
-      log: log`
-        [2024-04-09 16:24:35Z INFO JobDispatcher] Worker finished for job b81e4f27-3c06-4d9a-a5e2-6f0c17d93b48. Code: 1
-        [2024-04-09 16:24:35Z INFO JobDispatcher] Return code 1 indicate worker encounter an unhandled exception or app crash, attach worker stdout/stderr to JobRequest result.
-        [2024-04-09 16:24:36Z ERR  JobDispatcher] Unhandled exception happened in worker:
-        [2024-04-09 16:24:36Z ERR  JobDispatcher] System.AggregateException: One or more errors occurred. (Failed to complete job: Bad Request) (Failed to complete job: Bad Request)
-         ---> System.Exception: Failed to complete job: Bad Request
-      `,
+      log: workerGaveUpReporting,
     },
     {
       name: 'the Worker log shows the failed completion attempts before the exit',

@@ -18,6 +18,9 @@ import { compareEvidence, evidenceOf, capEvidence, timeSpan } from '../../eviden
 import { RecentMap } from '../../recent.js';
 import { timeMs } from '../../temporal.js';
 import { createRule, type Confidence, type Evidence, type Severity } from '../../types.js';
+// A worker that cannot report its result retries 5 times, then lets the AggregateException escape
+// and exits 1 (spec F32 → F29): the first cause is the failed report, job-completion-failed's.
+import { COMPLETION_FAILURE } from '../job-completion-failed/job-completion-failed.js';
 import { describeExitCode, isDiskText, isJobResultCode, isOomText, oomLine, quoteLines, signalOf, SIGKILL_EXIT } from './worker-exit.js';
 
 const MAX_EVIDENCE = 16;
@@ -25,11 +28,6 @@ const MAX_EXCERPT = 400;
 /** A runner kill, a crash statement or captured output belongs to the worker exit this close before it. */
 const LINK_WINDOW_MS = 5 * 60_000;
 const INVALID_JSON = /Worker received invalid Json/i;
-/**
- * A worker that cannot report its job's result retries 5 times, then lets the AggregateException
- * escape and exits 1 (spec F32 → F29): the first cause is the failed report, not the crash.
- */
-const COMPLETION_FAILURE = /attempting to (?:complete job|raise JobCompletedEvent)|Failed to complete job/i;
 
 interface Crash {
   kind: 'exit' | 'ipc' | 'worker-only';
